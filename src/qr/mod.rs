@@ -1,0 +1,1 @@
+//! QR codes: decoding photos and rendering codes.
