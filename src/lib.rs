@@ -6,3 +6,22 @@ pub mod config;
 pub mod domain;
 pub mod identity;
 pub mod qr;
+
+/// Where the shared test corpora live (`shared/testdata`: QR photos, identity vectors).
+/// Used by tests and benchmarks only: `HOSPES_TESTDATA` if set, else the `shared/testdata` folder
+/// beside the repository, else `/work/shared/testdata`. Panics with a clear message when none
+/// exists, so a test never silently skips its corpus.
+#[doc(hidden)]
+pub fn shared_testdata_dir() -> std::path::PathBuf {
+    let mut candidates = Vec::new();
+    if let Ok(dir) = std::env::var("HOSPES_TESTDATA") {
+        candidates.push(std::path::PathBuf::from(dir));
+    }
+    candidates.push(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata"));
+    candidates.push(std::path::PathBuf::from("/work/shared/testdata"));
+    candidates
+        .iter()
+        .find(|dir| dir.join("identity").is_dir() && dir.join("qr").is_dir())
+        .cloned()
+        .unwrap_or_else(|| panic!("shared test data not found; set HOSPES_TESTDATA (looked in {candidates:?})"))
+}
