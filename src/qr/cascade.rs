@@ -1,0 +1,226 @@
+//! The decode cascade: which decoder runs on which version of the image, in which order.
+//!
+//! Every step is one decoder on one preprocessed raster. Steps run in [`CASCADE`] order until
+//! one reads a code; the order was chosen by measurement on `shared/testdata/qr` (see
+//! `benches/qr_corpus.rs`): cheap steps that read most photos first, rescue steps after.
+//! A panic inside a step is caught, recorded, and the cascade goes on.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use super::engines::{self, Binarizer, Found};
+use super::luma::Luma;
+
+/// Longest side of the raster the first steps work on; larger photos are box-downscaled to it.
+const WORK_SIDE_PX: usize = 2048;
+
+/// A decoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Rxing,
+    RxingGlobal,
+    RxingHarder,
+    Rqrr,
+    /// rxing assuming the raster is one code and its margin (no finder-pattern search).
+    RxingPure,
+}
+
+/// A version of the image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prep {
+    /// The working raster (the photo, downscaled to at most [`WORK_SIDE_PX`]).
+    Base,
+    Inverted,
+    Mirrored,
+    Blurred,
+    Otsu,
+    /// Twice the working raster's size: rescues modules under ~4 px.
+    Up2,
+    /// Half the working raster's size: rescues noisy or very large codes.
+    Down2,
+    /// The full-resolution photo, when the working raster was downscaled.
+    Full,
+    /// A white quiet zone added around the working raster; small rasters also enlarged
+    /// (nearest neighbour) to about 400 px.
+    Padded,
+    /// Each grid rqrr found but could not read, cut from the full-resolution photo and doubled.
+    RqrrCrops,
+}
+
+pub const CASCADE: &[(Engine, Prep)] = &[
+    (Engine::Rxing, Prep::Base),
+    (Engine::Rqrr, Prep::Base),
+    (Engine::Rxing, Prep::Inverted),
+    (Engine::RxingGlobal, Prep::Base),
+    (Engine::RxingHarder, Prep::Base),
+    (Engine::Rxing, Prep::Up2),
+    (Engine::Rqrr, Prep::Up2),
+    (Engine::Rqrr, Prep::Blurred),
+    (Engine::Rqrr, Prep::Otsu),
+    (Engine::Rxing, Prep::Down2),
+    (Engine::Rqrr, Prep::Down2),
+    (Engine::Rxing, Prep::Mirrored),
+    (Engine::Rqrr, Prep::Inverted),
+    (Engine::Rxing, Prep::Full),
+    (Engine::Rqrr, Prep::Full),
+    (Engine::Rxing, Prep::RqrrCrops),
+    (Engine::Rqrr, Prep::RqrrCrops),
+    (Engine::Rxing, Prep::Padded),
+    (Engine::Rqrr, Prep::Padded),
+    (Engine::RxingPure, Prep::Base),
+    (Engine::RxingPure, Prep::Padded),
+    (Engine::RxingGlobal, Prep::Padded),
+    (Engine::Rqrr, Prep::Blurred),
+];
+
+/// What the cascade did: which step read the codes and whether any decoder panicked.
+#[derive(Debug, Default, Clone)]
+pub struct Trace {
+    pub step: Option<(Engine, Prep)>,
+    pub panics: u32,
+    pub steps_run: u32,
+}
+
+/// The image in all the versions the steps need, each made on first use.
+pub struct Images {
+    full: Luma,
+    /// Integer factor from full to base.
+    factor: usize,
+    base: Option<Luma>,
+    unread_grids: Vec<[(f32, f32); 4]>,
+}
+
+impl Images {
+    pub fn new(full: Luma) -> Images {
+        let side = full.width.max(full.height);
+        let factor = side.div_ceil(WORK_SIDE_PX).max(1);
+        Images { full, factor, base: None, unread_grids: Vec::new() }
+    }
+
+    fn base(&mut self) -> &Luma {
+        if self.base.is_none() {
+            self.base = Some(if self.factor > 1 { self.full.downscaled(self.factor) } else { self.full.clone() });
+        }
+        self.base.as_ref().expect("just set")
+    }
+
+    /// The rasters for a step, each with the scale that maps its pixels back to base pixels.
+    fn rasters(&mut self, prep: Prep) -> Vec<(Luma, f32)> {
+        let f = self.factor as f32;
+        match prep {
+            Prep::Base => vec![(self.base().clone(), 1.0)],
+            Prep::Inverted => vec![(self.base().inverted(), 1.0)],
+            Prep::Mirrored => vec![(self.base().mirrored(), 1.0)],
+            Prep::Blurred => vec![(self.base().blurred(), 1.0)],
+            Prep::Otsu => vec![(self.base().otsu_thresholded(), 1.0)],
+            Prep::Up2 if self.base().width.max(self.base().height) <= 1600 => vec![(self.base().upscaled2(), 0.5)],
+            Prep::Down2 => vec![(self.base().downscaled(2), 2.0)],
+            Prep::Full if self.factor > 1 => vec![(self.full.clone(), 1.0 / f)],
+            Prep::RqrrCrops => self.crops(),
+            Prep::Padded => {
+                let base = self.base();
+                let side = base.width.max(base.height);
+                let factor = (400 / side.max(1)).clamp(1, 8);
+                let border = side / 10 + 2;
+                vec![(base.padded(border, factor), 1.0 / factor as f32)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn crops(&mut self) -> Vec<(Luma, f32)> {
+        let f = self.factor as f32;
+        let mut out = Vec::new();
+        for corners in self.unread_grids.iter().take(4) {
+            let xs = corners.map(|c| c.0 * f);
+            let ys = corners.map(|c| c.1 * f);
+            let (x0, x1) = (xs.iter().cloned().fold(f32::MAX, f32::min), xs.iter().cloned().fold(f32::MIN, f32::max));
+            let (y0, y1) = (ys.iter().cloned().fold(f32::MAX, f32::min), ys.iter().cloned().fold(f32::MIN, f32::max));
+            let margin = 0.15 * (x1 - x0).max(y1 - y0);
+            let (cx0, cy0) = ((x0 - margin).max(0.0) as usize, (y0 - margin).max(0.0) as usize);
+            let crop = self.full.cropped(cx0, cy0, (x1 + margin) as usize + 1, (y1 + margin) as usize + 1);
+            if crop.width < 21 || crop.height < 21 || crop.width.max(crop.height) > 1600 {
+                continue;
+            }
+            // Points come back relative to the crop; the offset is lost, but crops are single codes.
+            out.push((crop.upscaled2(), 0.5 / f));
+        }
+        out
+    }
+}
+
+/// Runs one step; returns the codes with points in base-raster pixels.
+pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Trace) -> Vec<Found> {
+    let mut found = Vec::new();
+    for (raster, scale) in images.rasters(prep) {
+        trace.steps_run += 1;
+        let result = catch_unwind(AssertUnwindSafe(|| match engine {
+            Engine::Rxing => (engines::rxing(&raster, Binarizer::Hybrid, false), Vec::new()),
+            Engine::RxingGlobal => (engines::rxing(&raster, Binarizer::GlobalHistogram, false), Vec::new()),
+            Engine::RxingHarder => (engines::rxing(&raster, Binarizer::Hybrid, true), Vec::new()),
+            Engine::RxingPure => (engines::rxing_pure(&raster), Vec::new()),
+            Engine::Rqrr => {
+                let outcome = engines::rqrr(&raster);
+                (outcome.found, outcome.unread)
+            }
+        }));
+        match result {
+            Ok((codes, unread)) => {
+                if engine == Engine::Rqrr && prep == Prep::Base {
+                    images.unread_grids = unread;
+                }
+                found.extend(codes.into_iter().map(|mut c| {
+                    c.points.iter_mut().for_each(|p| *p = (p.0 * scale, p.1 * scale));
+                    c
+                }));
+            }
+            Err(_) => trace.panics += 1,
+        }
+    }
+    found
+}
+
+/// Runs the cascade until a step reads at least one code.
+pub fn run(full: Luma) -> (Vec<Found>, Trace) {
+    let mut images = Images::new(full);
+    let mut trace = Trace::default();
+    for &(engine, prep) in CASCADE {
+        let found = run_step(&mut images, engine, prep, &mut trace);
+        if !found.is_empty() {
+            trace.step = Some((engine, prep));
+            return (found, trace);
+        }
+    }
+    (Vec::new(), trace)
+}
+
+/// Puts codes in reading order (rows top to bottom, left to right within a row) and drops
+/// repeated texts.
+pub fn reading_order(mut found: Vec<Found>) -> Vec<String> {
+    let centre = |f: &Found| -> (f32, f32, f32) {
+        let n = f.points.len().max(1) as f32;
+        let (sx, sy) = f.points.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
+        let ys = f.points.iter().map(|p| p.1);
+        let h = ys.clone().fold(f32::MIN, f32::max) - ys.fold(f32::MAX, f32::min);
+        (sx / n, sy / n, h.max(1.0))
+    };
+    found.sort_by(|a, b| centre(a).1.total_cmp(&centre(b).1));
+    // Group into rows: a code joins the current row if its centre is within half the row's
+    // first code's height of that code's centre.
+    let mut rows: Vec<Vec<Found>> = Vec::new();
+    for f in found {
+        match rows.last_mut() {
+            Some(row) if (centre(&f).1 - centre(&row[0]).1).abs() < 0.5 * centre(&row[0]).2 => row.push(f),
+            _ => rows.push(vec![f]),
+        }
+    }
+    let mut texts: Vec<String> = Vec::new();
+    for mut row in rows {
+        row.sort_by(|a, b| centre(a).0.total_cmp(&centre(b).0));
+        for f in row {
+            if !texts.contains(&f.text) {
+                texts.push(f.text);
+            }
+        }
+    }
+    texts
+}

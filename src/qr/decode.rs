@@ -1,0 +1,59 @@
+//! The synchronous entry point: bytes of an uploaded image in, every QR text out.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use super::{DecodeError, Limits, cascade, load};
+
+/// Decodes every QR code in an image, in reading order (rows top to bottom, left to right).
+///
+/// The format is sniffed from `bytes` (JPEG, PNG, GIF, WebP, BMP, TIFF); EXIF orientation is
+/// applied. CPU-bound (milliseconds to about a second for 48 MP): call it from a blocking
+/// thread, or use [`super::Decoder`], which does.
+///
+/// # Errors
+/// [`DecodeError::UnsupportedFormat`] for HEIC/HEIF, AVIF and non-images;
+/// [`DecodeError::TooLarge`] beyond `limits`; [`DecodeError::Corrupt`] for invalid files;
+/// [`DecodeError::NoCode`] when no code is readable; [`DecodeError::DecoderPanic`] when a
+/// decoder panicked (caught) and nothing was read.
+pub fn decode_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, DecodeError> {
+    decode_bytes_traced(bytes, limits).0
+}
+
+/// [`decode_bytes`] plus what the cascade did, for the benchmark and tests.
+#[doc(hidden)]
+pub fn decode_bytes_traced(bytes: &[u8], limits: &Limits) -> (Result<Vec<String>, DecodeError>, cascade::Trace) {
+    let luma = match catch_unwind(AssertUnwindSafe(|| load::load(bytes, limits))) {
+        Ok(Ok(luma)) => luma,
+        Ok(Err(err)) => return (Err(err), cascade::Trace::default()),
+        Err(_) => return (Err(DecodeError::DecoderPanic), cascade::Trace { panics: 1, ..Default::default() }),
+    };
+    let (found, trace) = match catch_unwind(AssertUnwindSafe(|| cascade::run(luma))) {
+        Ok(outcome) => outcome,
+        Err(_) => return (Err(DecodeError::DecoderPanic), cascade::Trace { panics: 1, ..Default::default() }),
+    };
+    let result = if !found.is_empty() {
+        Ok(cascade::reading_order(found))
+    } else if trace.panics > 0 {
+        Err(DecodeError::DecoderPanic)
+    } else {
+        Err(DecodeError::NoCode)
+    };
+    (result, trace)
+}
+
+/// For the benchmark's analysis mode: the texts each cascade step reads on its own.
+#[doc(hidden)]
+pub fn texts_per_step(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<String>, f64)>, DecodeError> {
+    let luma = load::load(bytes, limits)?;
+    let mut images = cascade::Images::new(luma);
+    let mut trace = cascade::Trace::default();
+    let mut out = Vec::new();
+    // The crops step needs rqrr's unread grids from the base raster first.
+    for &(engine, prep) in cascade::CASCADE {
+        let start = std::time::Instant::now();
+        let found = cascade::run_step(&mut images, engine, prep, &mut trace);
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        out.push((format!("{engine:?}/{prep:?}"), cascade::reading_order(found), ms));
+    }
+    Ok(out)
+}

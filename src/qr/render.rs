@@ -1,0 +1,1 @@
+pub fn svg(_: &str) -> String { String::new() }
