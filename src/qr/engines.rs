@@ -75,6 +75,19 @@ pub fn rxing_pure(img: &Luma) -> Vec<Found> {
     }
 }
 
+/// rxing's port of ZXing's Java QR reader (a different finder-pattern detector and sampler).
+pub fn rxing_legacy(img: &Luma) -> Vec<Found> {
+    let Ok(source) = Luma8Source::new_with_slice(&img.pixels, img.width as u32, img.height as u32) else {
+        return Vec::new();
+    };
+    let hints = DecodeHints { TryHarder: Some(true), ..DecodeHints::default() };
+    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    match rxing::Reader::decode_with_hints(&mut rxing::qrcode::QRCodeReader, &mut bitmap, &hints) {
+        Ok(r) => vec![Found { text: r.getText().to_owned(), points: r.getPoints().iter().map(|p| (p.x, p.y)).collect() }],
+        _ => Vec::new(),
+    }
+}
+
 /// What rqrr saw: the codes it read and the outlines of grids it found but could not read.
 #[derive(Debug, Default)]
 pub struct RqrrOutcome {

@@ -16,12 +16,15 @@ pub mod decode;
 pub mod render;
 
 mod cascade;
-mod engines;
+#[doc(hidden)]
+pub mod engines;
 mod error;
 mod exif;
 mod limits;
-mod load;
-mod luma;
+#[doc(hidden)]
+pub mod load;
+#[doc(hidden)]
+pub mod luma;
 mod text;
 
 use std::sync::Arc;
