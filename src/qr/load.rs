@@ -75,26 +75,68 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
     }
 }
 
+/// zune-jpeg first (fast, luma only); jpeg-decoder when zune-jpeg cannot read the file (it fails
+/// on some valid files, e.g. progressive CMYK).
 fn load_jpeg(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
-    let side = limits.max_side_px as usize;
+    match load_jpeg_zune(bytes, limits) {
+        Err(DecodeError::Corrupt { reason }) => {
+            load_jpeg_fallback(bytes, limits).map_err(|_| DecodeError::Corrupt { reason })
+        }
+        other => other,
+    }
+}
+
+fn load_jpeg_fallback(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+    use jpeg_decoder::PixelFormat;
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc_bytes).unwrap_or(usize::MAX));
+    decoder.read_info().map_err(|e| corrupt(e.to_string()))?;
+    let info = decoder.info().ok_or_else(|| corrupt("JPEG without a frame header"))?;
+    let (width, height) = (usize::from(info.width), usize::from(info.height));
+    limits.check_dimensions(width as u64, height as u64)?;
+    let orientation = decoder.exif_data().and_then(super::exif::orientation).unwrap_or(1);
+    let pixels = decoder.decode().map_err(|e| corrupt(e.to_string()))?;
+    let n = width * height;
+    let pixels = match info.pixel_format {
+        PixelFormat::L8 => pixels,
+        PixelFormat::L16 => to_luma_in_place(pixels, ColorType::L16, n)?,
+        PixelFormat::RGB24 => to_luma_in_place(pixels, ColorType::Rgb8, n)?,
+        // jpeg-decoder hands back ink amounts (Adobe's inversion undone): light = (1-C)(1-K).
+        PixelFormat::CMYK32 => {
+            let rgb: Vec<u8> = pixels
+                .chunks_exact(4)
+                .flat_map(|p| {
+                    let k = 255 - u32::from(p[3]);
+                    [0, 1, 2].map(|i| ((255 - u32::from(p[i])) * k / 255) as u8)
+                })
+                .collect();
+            to_luma_in_place(rgb, ColorType::Rgb8, n)?
+        }
+    };
+    if pixels.len() < n {
+        return Err(corrupt("JPEG decoded to an unexpected size"));
+    }
+    Ok(Luma::new(width, height, pixels[..n].to_vec()).oriented(orientation))
+}
+
+fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+    // zune-jpeg's own size limit would report as a format error; ours is checked after the header.
     let options = DecoderOptions::default()
-        .set_max_width(side)
-        .set_max_height(side)
-        .set_strict_mode(false)
-        .jpeg_set_out_colorspace(ColorSpace::Luma);
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX))
+        .set_strict_mode(false);
     let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
     decoder.decode_headers().map_err(jpeg_error)?;
     let (width, height) = decoder.dimensions().ok_or_else(|| corrupt("JPEG without a frame header"))?;
     limits.check_dimensions(width as u64, height as u64)?;
     let orientation = decoder.exif().and_then(|tiff| super::exif::orientation(tiff)).unwrap_or(1);
-    match decoder.input_colorspace() {
-        // CMYK and YCCK: let the `image` crate convert to RGB first (rare: print workflows).
-        Some(ColorSpace::CMYK | ColorSpace::YCCK) => {
-            return load_with_image(bytes, ImageFormat::Jpeg, limits).map(|l| l.oriented(orientation));
-        }
-        _ => {}
-    }
+    // Luma straight from the Y plane; CMYK and YCCK (print workflows) have no Y plane, so they
+    // go through RGB.
+    let via_rgb = matches!(decoder.input_colorspace(), Some(ColorSpace::CMYK | ColorSpace::YCCK));
+    let out = if via_rgb { ColorSpace::RGB } else { ColorSpace::Luma };
+    decoder.set_options(options.jpeg_set_out_colorspace(out));
     let pixels = decoder.decode().map_err(jpeg_error)?;
+    let pixels = if via_rgb { to_luma_in_place(pixels, ColorType::Rgb8, width * height)? } else { pixels };
     if pixels.len() != width * height {
         return Err(corrupt("JPEG decoded to an unexpected size"));
     }

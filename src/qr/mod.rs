@@ -50,6 +50,11 @@ impl Decoder {
         Decoder { permits: Arc::new(tokio::sync::Semaphore::new(max_concurrent.max(1))), limits: Arc::new(limits) }
     }
 
+    /// How many more decodes could start now without waiting.
+    pub fn available_permits(&self) -> usize {
+        self.permits.available_permits()
+    }
+
     /// Decodes on the blocking pool once a permit is free; see [`decode::decode_bytes`].
     pub async fn decode(&self, bytes: bytes::Bytes) -> Result<Vec<String>, DecodeError> {
         let _permit = self.permits.acquire().await.map_err(|_| DecodeError::Unavailable)?;

@@ -1,1 +1,77 @@
-pub fn svg(_: &str) -> String { String::new() }
+//! The QR codes hospes prints: property invitation URLs and receipts.
+//!
+//! Error correction level Q (25 % of codewords recoverable, ISO/IEC 18004 §5.1) and the
+//! standard 4-module quiet zone: a code printed on a door sign and photographed small, tilted,
+//! blurred and JPEG-compressed still decodes with rqrr and zxing-cpp (`tests/qr_render.rs`).
+//! Texts too long for level Q fall back to M, then L.
+
+use qrcode::{EcLevel, QrCode, render::svg};
+
+/// Why a text cannot be rendered.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum RenderError {
+    #[error("text of {len} bytes does not fit in a QR code (at most 2953 bytes)")]
+    TooLong { len: usize },
+    #[error("PNG encoding failed: {0}")]
+    Png(String),
+}
+
+/// Quiet zone around the symbol, in modules (the ISO/IEC 18004 minimum).
+pub const QUIET_ZONE_MODULES: u32 = 4;
+
+fn code(text: &str) -> Result<QrCode, RenderError> {
+    [EcLevel::Q, EcLevel::M, EcLevel::L]
+        .into_iter()
+        .find_map(|level| QrCode::with_error_correction_level(text.as_bytes(), level).ok())
+        .ok_or(RenderError::TooLong { len: text.len() })
+}
+
+/// The code as a standalone SVG document (black on white, 8 user units a module, with a
+/// `viewBox`, so it scales to any print size).
+///
+/// # Errors
+/// [`RenderError::TooLong`] above 2953 bytes.
+pub fn try_svg(text: &str) -> Result<String, RenderError> {
+    Ok(code(text)?
+        .render::<svg::Color<'_>>()
+        .quiet_zone(true)
+        .module_dimensions(8, 8)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build())
+}
+
+/// [`try_svg`] for texts hospes makes (URLs, receipts), which always fit.
+///
+/// # Panics
+/// If `text` exceeds 2953 bytes.
+pub fn svg(text: &str) -> String {
+    try_svg(text).expect("QR text too long to render")
+}
+
+/// The code as an 8-bit grayscale PNG, `module_px` pixels a module (at least 1), quiet zone
+/// included.
+///
+/// # Errors
+/// [`RenderError::TooLong`] above 2953 bytes.
+pub fn try_png(text: &str, module_px: u32) -> Result<Vec<u8>, RenderError> {
+    let module_px = module_px.max(1);
+    let image = code(text)?
+        .render::<image::Luma<u8>>()
+        .quiet_zone(true)
+        .module_dimensions(module_px, module_px)
+        .build();
+    let mut out = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .map_err(|e| RenderError::Png(e.to_string()))?;
+    Ok(out)
+}
+
+/// [`try_png`] for texts hospes makes (URLs, receipts), which always fit.
+///
+/// # Panics
+/// If `text` exceeds 2953 bytes.
+pub fn png(text: &str, module_px: u32) -> Vec<u8> {
+    try_png(text, module_px).expect("QR text too long to render")
+}
