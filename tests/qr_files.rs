@@ -280,3 +280,38 @@ async fn the_bound_on_concurrent_decodes_holds() {
     }
     assert_eq!(decoder.available_permits(), 3);
 }
+
+/// Writes small inputs of every kind to `$HOSPES_QR_SEEDS`, as seeds for the fuzzer
+/// (`fuzz/README.md`). Not a check: run with `--ignored`.
+#[test]
+#[ignore]
+fn write_seed_files() {
+    let Ok(dir) = std::env::var("HOSPES_QR_SEEDS") else { return };
+    let dir = std::path::PathBuf::from(dir);
+    let code = fx::code("https://hospes.example/i/7Hq2kP", 2);
+    let gray = DynamicImage::ImageLuma8(code.clone());
+    let rgb = DynamicImage::ImageRgb8(gray.to_rgb8());
+    let mut seeds: Vec<(String, Vec<u8>)> = vec![
+        ("code.png".into(), fx::encode(&gray, ImageFormat::Png)),
+        ("code16.png".into(), fx::encode(&DynamicImage::ImageLuma16(gray.to_luma16()), ImageFormat::Png)),
+        ("code-rgba.png".into(), fx::encode(&DynamicImage::ImageRgba8(gray.to_rgba8()), ImageFormat::Png)),
+        ("code.webp".into(), fx::encode(&rgb, ImageFormat::WebP)),
+        ("code.gif".into(), fx::encode(&rgb, ImageFormat::Gif)),
+        ("code.bmp".into(), fx::encode(&gray, ImageFormat::Bmp)),
+        ("code.tiff".into(), fx::encode(&gray, ImageFormat::Tiff)),
+        ("code.jpg".into(), fx::jpeg(&gray, 60)),
+        ("cmyk.jpg".into(), fx::jpeg_encoder_crate(&code, true, false)),
+        ("progressive.jpg".into(), fx::jpeg_encoder_crate(&code, false, true)),
+        ("two.png".into(), fx::encode(&DynamicImage::ImageLuma8(fx::canvas(140, 70, &[(&fx::code("A", 2), 0, 0), (&fx::code("B", 2), 70, 0)])), ImageFormat::Png)),
+        ("heic.bin".into(), fx::iso_bmff(b"heic", &[b"mif1", b"heic"])),
+        ("huge.png".into(), fx::png_declaring(100_000, 100_000, 8, 0)),
+        ("huge.jpg".into(), fx::jpeg_declaring(60_000, 60_000)),
+        ("huge.gif".into(), fx::gif_declaring(65_535, 65_535)),
+    ];
+    for orientation in 1..=8 {
+        seeds.push((format!("exif{orientation}.jpg"), fx::jpeg_with_orientation(&code, orientation)));
+    }
+    for (name, bytes) in seeds {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
