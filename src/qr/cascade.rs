@@ -10,8 +10,15 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use super::engines::{self, Binarizer, Found};
 use super::luma::Luma;
 
-/// Longest side of the raster the first steps work on; larger photos are box-downscaled to it.
+/// Images up to this side are read at full resolution first (the whole corpus: scans and
+/// photos up to 1920 px).
 const WORK_SIDE_PX: usize = 2048;
+
+/// Larger photos (phone cameras: 4000 px and up) are box-downscaled by an integer factor to at
+/// most this side first: a code that fills a tenth of a 12 MP frame still has 4+ px a module,
+/// and rxing reads 1.4 MP in a few milliseconds. Smaller codes are left to the later steps at
+/// half and full resolution.
+const PHOTO_WORK_SIDE_PX: usize = 1400;
 
 /// A decoder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +49,8 @@ pub enum Prep {
     Down2,
     /// A third of the working raster's size.
     Down3,
+    /// A large photo at half the downscaling of the working raster (when that was 4× or more).
+    Half,
     /// The full-resolution photo, when the working raster was downscaled.
     Full,
     /// A white quiet zone added around the working raster; small rasters also enlarged
@@ -64,7 +73,8 @@ pub const CASCADE: &[(Engine, Prep)] = &[
     (Engine::RxingGlobal, Prep::Down3),      // +3 textured modules, large codes
     (Engine::RxingGlobal, Prep::Down2),      // +1 circle-dot modules
     (Engine::RxingLegacy, Prep::Base),       // +2 ZXing's Java detector
-    (Engine::Rxing, Prep::Full),             // photos above WORK_SIDE_PX: small codes
+    (Engine::Rxing, Prep::Half),             // photos above WORK_SIDE_PX: smaller codes
+    (Engine::Rxing, Prep::Full),             // and the smallest
     (Engine::RxingGlobal, Prep::Padded),     // +1 no quiet zone
     (Engine::Rxing, Prep::Up2),              // +1 modules under ~3 px
     (Engine::Rqrr, Prep::Base),              // second detector; records unread outlines
@@ -92,7 +102,7 @@ pub struct Images {
 impl Images {
     pub fn new(full: Luma) -> Images {
         let side = full.width.max(full.height);
-        let factor = side.div_ceil(WORK_SIDE_PX).max(1);
+        let factor = if side <= WORK_SIDE_PX { 1 } else { side.div_ceil(PHOTO_WORK_SIDE_PX) };
         Images { full, factor, base: None, unread_grids: Vec::new() }
     }
 
@@ -116,6 +126,7 @@ impl Images {
             Prep::Otsu => vec![(self.base().otsu_thresholded(), 1.0)],
             Prep::Up2 if self.base().width.max(self.base().height) <= 1600 => vec![(self.base().upscaled2(), 0.5)],
             Prep::Down2 => vec![(self.base().downscaled(2), 2.0)],
+            Prep::Half if self.factor >= 4 => vec![(self.full.downscaled(self.factor / 2), (self.factor / 2) as f32 / f)],
             Prep::Full if self.factor > 1 => vec![(self.full.clone(), 1.0 / f)],
             Prep::RqrrCrops => self.crops(),
             Prep::Padded => {

@@ -1,6 +1,7 @@
 //! The one error type of the QR photo path. The HTTP layer maps each variant to a status:
 //! `UnsupportedFormat` → 415, `TooLarge` → 413, `Corrupt` and `NoCode` → 422,
-//! `DecoderPanic` and `Busy` → 500/503.
+//! `DecoderPanic` → 500 (or a "take it again" 422). Why a file was too large or corrupt is
+//! logged at debug level (target `hospes::qr`), not carried: the landlord can act on neither.
 
 /// Why an uploaded image yielded no QR text.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -13,25 +14,21 @@ pub enum DecodeError {
     )]
     UnsupportedFormat { format: &'static str },
 
-    /// The file, its dimensions or its pixel count exceed [`super::Limits`].
-    #[error("image too large: {what}")]
-    TooLarge { what: String },
+    /// The file, its dimensions, its pixel count or its decoded size exceed [`super::Limits`].
+    #[error("the image is too large (the limits admit phone photos up to 48 megapixels and 32 MiB)")]
+    TooLarge,
 
     /// The file is truncated or invalid for its format.
-    #[error("image is corrupt or truncated: {reason}")]
-    Corrupt { reason: String },
+    #[error("the image is damaged or truncated")]
+    Corrupt,
 
     /// The image was read but holds no readable QR code.
     #[error("no readable QR code in the image")]
     NoCode,
 
-    /// A decoder panicked; the panic was caught and only this upload failed.
-    #[error("internal decoder failure")]
+    /// A decoder panicked (caught: only this upload failed), or the decode task could not run.
+    #[error("the decoder failed on this image")]
     DecoderPanic,
-
-    /// The decode task could not run (the runtime is shutting down).
-    #[error("decoder unavailable")]
-    Unavailable,
 }
 
 impl DecodeError {
@@ -39,11 +36,10 @@ impl DecodeError {
     pub fn code(&self) -> &'static str {
         match self {
             DecodeError::UnsupportedFormat { .. } => "unsupported_format",
-            DecodeError::TooLarge { .. } => "too_large",
-            DecodeError::Corrupt { .. } => "corrupt",
+            DecodeError::TooLarge => "too_large",
+            DecodeError::Corrupt => "corrupt",
             DecodeError::NoCode => "no_code",
             DecodeError::DecoderPanic => "decoder_panic",
-            DecodeError::Unavailable => "unavailable",
         }
     }
 }

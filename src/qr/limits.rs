@@ -33,16 +33,13 @@ impl Limits {
     /// Checks declared dimensions against the limits.
     pub(crate) fn check_dimensions(&self, width: u64, height: u64) -> Result<(), super::DecodeError> {
         if width == 0 || height == 0 {
-            return Err(super::DecodeError::Corrupt { reason: "zero-sized image".into() });
+            tracing::debug!(target: "hospes::qr", "zero-sized image");
+            return Err(super::DecodeError::Corrupt);
         }
         let side = u64::from(self.max_side_px);
         if width > side || height > side || width * height > self.max_pixels {
-            return Err(super::DecodeError::TooLarge {
-                what: format!(
-                    "{width} × {height} px (limits: {} px a side, {} px in all)",
-                    self.max_side_px, self.max_pixels
-                ),
-            });
+            tracing::debug!(target: "hospes::qr", width_px = width, height_px = height, "image dimensions above the limits");
+            return Err(super::DecodeError::TooLarge);
         }
         Ok(())
     }

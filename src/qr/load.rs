@@ -61,9 +61,8 @@ fn iso_bmff_brand(bytes: &[u8]) -> &'static str {
 /// Decodes `bytes` to an upright grayscale image.
 pub fn load(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
     if bytes.len() > limits.max_bytes {
-        return Err(DecodeError::TooLarge {
-            what: format!("{} bytes (limit {} bytes)", bytes.len(), limits.max_bytes),
-        });
+        tracing::debug!(target: "hospes::qr", size_bytes = bytes.len(), "file above the byte limit");
+        return Err(DecodeError::TooLarge);
     }
     match sniff(bytes)? {
         Format::Jpeg => load_jpeg(bytes, limits),
@@ -79,9 +78,7 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
 /// on some valid files, e.g. progressive CMYK).
 fn load_jpeg(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
     match load_jpeg_zune(bytes, limits) {
-        Err(DecodeError::Corrupt { reason }) => {
-            load_jpeg_fallback(bytes, limits).map_err(|_| DecodeError::Corrupt { reason })
-        }
+        Err(DecodeError::Corrupt) => load_jpeg_fallback(bytes, limits),
         other => other,
     }
 }
@@ -146,13 +143,19 @@ fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
 fn jpeg_error(err: zune_jpeg::errors::DecodeErrors) -> DecodeError {
     use zune_jpeg::errors::DecodeErrors;
     match err {
-        DecodeErrors::LargeDimensions(_) => DecodeError::TooLarge { what: err.to_string() },
+        DecodeErrors::LargeDimensions(_) => too_large(err),
         other => corrupt(format!("JPEG: {other}")),
     }
 }
 
-fn corrupt(reason: impl Into<String>) -> DecodeError {
-    DecodeError::Corrupt { reason: reason.into() }
+fn corrupt(reason: impl std::fmt::Display) -> DecodeError {
+    tracing::debug!(target: "hospes::qr", %reason, "image is corrupt");
+    DecodeError::Corrupt
+}
+
+fn too_large(reason: impl std::fmt::Display) -> DecodeError {
+    tracing::debug!(target: "hospes::qr", %reason, "image above the limits");
+    DecodeError::TooLarge
 }
 
 fn load_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<Luma, DecodeError> {
@@ -169,7 +172,7 @@ fn load_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result
     let color = decoder.color_type();
     let total = usize::try_from(decoder.total_bytes()).map_err(|_| corrupt("image too large"))?;
     if total as u64 > limits.max_alloc_bytes {
-        return Err(DecodeError::TooLarge { what: format!("{total} bytes decoded (limit {})", limits.max_alloc_bytes) });
+        return Err(too_large(format_args!("{total} bytes decoded (limit {})", limits.max_alloc_bytes)));
     }
     let mut buf = vec![0u8; total];
     decoder.read_image(&mut buf).map_err(image_error)?;
@@ -194,7 +197,7 @@ fn exif_value(orientation: image::metadata::Orientation) -> u8 {
 
 fn image_error(err: ImageError) -> DecodeError {
     match err {
-        ImageError::Limits(e) => DecodeError::TooLarge { what: e.to_string() },
+        ImageError::Limits(e) => too_large(e),
         ImageError::Unsupported(e) => corrupt(format!("unsupported image feature: {e}")),
         other => corrupt(other.to_string()),
     }

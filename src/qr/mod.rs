@@ -29,6 +29,7 @@ mod text;
 
 use std::sync::Arc;
 
+pub use decode::decode_bytes;
 pub use error::DecodeError;
 pub use limits::Limits;
 
@@ -57,13 +58,12 @@ impl Decoder {
 
     /// Decodes on the blocking pool once a permit is free; see [`decode::decode_bytes`].
     pub async fn decode(&self, bytes: bytes::Bytes) -> Result<Vec<String>, DecodeError> {
-        let _permit = self.permits.acquire().await.map_err(|_| DecodeError::Unavailable)?;
+        let _permit = self.permits.acquire().await.map_err(|_| DecodeError::DecoderPanic)?;
         let limits = Arc::clone(&self.limits);
-        match tokio::task::spawn_blocking(move || decode::decode_bytes(&bytes, &limits)).await {
-            Ok(result) => result,
-            Err(join) if join.is_panic() => Err(DecodeError::DecoderPanic),
-            Err(_) => Err(DecodeError::Unavailable),
-        }
+        // A panic is already caught inside; a join error means the runtime is shutting down.
+        tokio::task::spawn_blocking(move || decode::decode_bytes(&bytes, &limits))
+            .await
+            .unwrap_or(Err(DecodeError::DecoderPanic))
     }
 }
 
