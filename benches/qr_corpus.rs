@@ -84,10 +84,14 @@ fn main() {
         if verdict == "WRONG" || verdict == "ok+WRONG" {
             println!("          got {texts:?}");
         }
-        if steps && row.expected.is_some() {
-            let expected = row.expected.as_ref().unwrap();
+        if steps {
             for (name, texts, ms) in decode::texts_per_step(&bytes, &limits).unwrap_or_default() {
-                let mark = if texts.iter().any(|t| expected.contains(t)) { "+" } else if texts.is_empty() { "." } else { "X" };
+                let mark = match &row.expected {
+                    _ if texts.is_empty() => ".",
+                    Some(expected) if texts.iter().any(|t| expected.contains(t)) => "+",
+                    Some(_) => "X",
+                    None => "?", // unlabeled: read something
+                };
                 print!(" {mark}{name}({ms:.0})");
             }
             println!();

@@ -5,6 +5,7 @@
 //! `benches/qr_corpus.rs`): cheap steps that read most photos first, rescue steps after.
 //! A panic inside a step is caught, recorded, and the cascade goes on.
 
+use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::engines::{self, Binarizer, Found};
@@ -62,9 +63,10 @@ pub enum Prep {
 
 /// The steps in order. Measured on the corpus (256 labeled images; `QR_STEPS=1 cargo bench
 /// --bench qr_corpus`): the first step reads 233, each later one is there for the images only it
-/// rescues (count in the comment), cheapest first. rqrr rescues none of the corpus on its own
-/// but finds code outlines that rxing then reads from a re-cropped, enlarged cut, and it is a
-/// second, independent detector for photos unlike the corpus.
+/// rescues (count in the comment), cheapest first. rqrr rescues none of the labeled images on
+/// its own, but on a slightly blurred raster it reads two unlabeled photos (a billboard, a
+/// utility bill) that neither rxing nor zxing-cpp read; it also finds code outlines that rxing
+/// then reads from a re-cropped, enlarged cut.
 pub const CASCADE: &[(Engine, Prep)] = &[
     (Engine::Rxing, Prep::Base),             // 233
     (Engine::Rxing, Prep::Inverted),         // +4 light-on-dark codes
@@ -79,7 +81,7 @@ pub const CASCADE: &[(Engine, Prep)] = &[
     (Engine::Rxing, Prep::Up2),              // +1 modules under ~3 px
     (Engine::Rqrr, Prep::Base),              // second detector; records unread outlines
     (Engine::Rxing, Prep::RqrrCrops),        // outlines rqrr found, re-cut from full resolution
-    (Engine::Rqrr, Prep::Inverted),
+    (Engine::Rqrr, Prep::Blurred),           // 2 unlabeled jsQR photos nothing else reads
 ];
 
 /// What the cascade did: which step read the codes and whether any decoder panicked.
@@ -95,7 +97,8 @@ pub struct Images {
     full: Luma,
     /// Integer factor from full to base.
     factor: usize,
-    base: Option<Luma>,
+    /// The working raster when it differs from `full` (downscaled).
+    downscaled: Option<Luma>,
     unread_grids: Vec<[(f32, f32); 4]>,
 }
 
@@ -103,44 +106,43 @@ impl Images {
     pub fn new(full: Luma) -> Images {
         let side = full.width.max(full.height);
         let factor = if side <= WORK_SIDE_PX { 1 } else { side.div_ceil(PHOTO_WORK_SIDE_PX) };
-        Images { full, factor, base: None, unread_grids: Vec::new() }
+        let downscaled = (factor > 1).then(|| full.downscaled(factor));
+        Images { full, factor, downscaled, unread_grids: Vec::new() }
     }
 
-    fn base(&mut self) -> &Luma {
-        if self.base.is_none() {
-            self.base = Some(if self.factor > 1 { self.full.downscaled(self.factor) } else { self.full.clone() });
-        }
-        self.base.as_ref().expect("just set")
+    fn base(&self) -> &Luma {
+        self.downscaled.as_ref().unwrap_or(&self.full)
     }
 
     /// The rasters for a step, each with the scale that maps its pixels back to base pixels.
-    fn rasters(&mut self, prep: Prep) -> Vec<(Luma, f32)> {
+    fn rasters(&self, prep: Prep) -> Vec<(Cow<'_, Luma>, f32)> {
         let f = self.factor as f32;
+        let base = self.base();
+        let owned = |luma: Luma, scale: f32| vec![(Cow::Owned(luma), scale)];
         match prep {
-            Prep::Base => vec![(self.base().clone(), 1.0)],
-            Prep::Inverted => vec![(self.base().inverted(), 1.0)],
-            Prep::Mirrored => vec![(self.base().mirrored(), 1.0)],
-            Prep::Blurred => vec![(self.base().blurred(), 1.0)],
-            Prep::Blurred2 => vec![(self.base().blurred().blurred(), 1.0)],
-            Prep::Down3 => vec![(self.base().downscaled(3), 3.0)],
-            Prep::Otsu => vec![(self.base().otsu_thresholded(), 1.0)],
-            Prep::Up2 if self.base().width.max(self.base().height) <= 1600 => vec![(self.base().upscaled2(), 0.5)],
-            Prep::Down2 => vec![(self.base().downscaled(2), 2.0)],
-            Prep::Half if self.factor >= 4 => vec![(self.full.downscaled(self.factor / 2), (self.factor / 2) as f32 / f)],
-            Prep::Full if self.factor > 1 => vec![(self.full.clone(), 1.0 / f)],
-            Prep::RqrrCrops => self.crops(),
+            Prep::Base => vec![(Cow::Borrowed(base), 1.0)],
+            Prep::Inverted => owned(base.inverted(), 1.0),
+            Prep::Mirrored => owned(base.mirrored(), 1.0),
+            Prep::Blurred => owned(base.blurred(), 1.0),
+            Prep::Blurred2 => owned(base.blurred().blurred(), 1.0),
+            Prep::Down3 => owned(base.downscaled(3), 3.0),
+            Prep::Otsu => owned(base.otsu_thresholded(), 1.0),
+            Prep::Up2 if base.width.max(base.height) <= 1600 => owned(base.upscaled2(), 0.5),
+            Prep::Down2 => owned(base.downscaled(2), 2.0),
+            Prep::Half if self.factor >= 4 => owned(self.full.downscaled(self.factor / 2), (self.factor / 2) as f32 / f),
+            Prep::Full if self.factor > 1 => vec![(Cow::Borrowed(&self.full), 1.0 / f)],
+            Prep::RqrrCrops => self.crops().into_iter().map(|(l, s)| (Cow::Owned(l), s)).collect(),
             Prep::Padded => {
-                let base = self.base();
                 let side = base.width.max(base.height);
                 let factor = (400 / side.max(1)).clamp(1, 8);
                 let border = side / 10 + 2;
-                vec![(base.padded(border, factor), 1.0 / factor as f32)]
+                owned(base.padded(border, factor), 1.0 / factor as f32)
             }
             _ => Vec::new(),
         }
     }
 
-    fn crops(&mut self) -> Vec<(Luma, f32)> {
+    fn crops(&self) -> Vec<(Luma, f32)> {
         let f = self.factor as f32;
         let mut out = Vec::new();
         for corners in self.unread_grids.iter().take(4) {
@@ -164,6 +166,7 @@ impl Images {
 /// Runs one step; returns the codes with points in base-raster pixels.
 pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Trace) -> Vec<Found> {
     let mut found = Vec::new();
+    let mut unread_grids = None;
     for (raster, scale) in images.rasters(prep) {
         trace.steps_run += 1;
         let result = catch_unwind(AssertUnwindSafe(|| match engine {
@@ -180,7 +183,7 @@ pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Tra
         match result {
             Ok((codes, unread)) => {
                 if engine == Engine::Rqrr && prep == Prep::Base {
-                    images.unread_grids = unread;
+                    unread_grids = Some(unread);
                 }
                 found.extend(codes.into_iter().map(|mut c| {
                     c.points.iter_mut().for_each(|p| *p = (p.0 * scale, p.1 * scale));
@@ -189,6 +192,9 @@ pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Tra
             }
             Err(_) => trace.panics += 1,
         }
+    }
+    if let Some(unread) = unread_grids {
+        images.unread_grids = unread;
     }
     found
 }

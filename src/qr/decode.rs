@@ -48,8 +48,18 @@ pub fn texts_per_step(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<
     let mut images = cascade::Images::new(luma);
     let mut trace = cascade::Trace::default();
     let mut out = Vec::new();
-    // The crops step needs rqrr's unread grids from the base raster first.
-    for &(engine, prep) in cascade::CASCADE {
+    // The crops step needs rqrr's unread grids from the base raster first. Extra steps, not in
+    // the cascade, show what else could pay.
+    let extra = [
+        (cascade::Engine::Rqrr, cascade::Prep::Up2),
+        (cascade::Engine::Rqrr, cascade::Prep::Blurred),
+        (cascade::Engine::Rqrr, cascade::Prep::Otsu),
+        (cascade::Engine::Rqrr, cascade::Prep::Down2),
+        (cascade::Engine::Rqrr, cascade::Prep::Padded),
+        (cascade::Engine::RxingGlobal, cascade::Prep::Blurred),
+        (cascade::Engine::Rxing, cascade::Prep::Down2),
+    ];
+    for &(engine, prep) in cascade::CASCADE.iter().chain(&extra) {
         let start = std::time::Instant::now();
         let found = cascade::run_step(&mut images, engine, prep, &mut trace);
         let ms = start.elapsed().as_secs_f64() * 1e3;
