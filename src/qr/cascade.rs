@@ -28,8 +28,6 @@ pub enum Engine {
     RxingGlobal,
     RxingHarder,
     Rqrr,
-    /// rxing assuming the raster is one code and its margin (no finder-pattern search).
-    RxingPure,
     RxingLegacy,
 }
 
@@ -39,10 +37,7 @@ pub enum Prep {
     /// The working raster (the photo, downscaled to at most [`WORK_SIDE_PX`]).
     Base,
     Inverted,
-    Mirrored,
     Blurred,
-    /// Blurred twice (a 5 × 5 tent): smooths textured or dithered modules.
-    Blurred2,
     Otsu,
     /// Twice the working raster's size: rescues modules under ~4 px.
     Up2,
@@ -122,9 +117,7 @@ impl Images {
         match prep {
             Prep::Base => vec![(Cow::Borrowed(base), 1.0)],
             Prep::Inverted => owned(base.inverted(), 1.0),
-            Prep::Mirrored => owned(base.mirrored(), 1.0),
             Prep::Blurred => owned(base.blurred(), 1.0),
-            Prep::Blurred2 => owned(base.blurred().blurred(), 1.0),
             Prep::Down3 => owned(base.downscaled(3), 3.0),
             Prep::Otsu => owned(base.otsu_thresholded(), 1.0),
             Prep::Up2 if base.width.max(base.height) <= 1600 => owned(base.upscaled2(), 0.5),
@@ -173,7 +166,6 @@ pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Tra
             Engine::Rxing => (engines::rxing(&raster, Binarizer::Hybrid, false), Vec::new()),
             Engine::RxingGlobal => (engines::rxing(&raster, Binarizer::GlobalHistogram, false), Vec::new()),
             Engine::RxingHarder => (engines::rxing(&raster, Binarizer::Hybrid, true), Vec::new()),
-            Engine::RxingPure => (engines::rxing_pure(&raster), Vec::new()),
             Engine::RxingLegacy => (engines::rxing_legacy(&raster), Vec::new()),
             Engine::Rqrr => {
                 let outcome = engines::rqrr(&raster);

@@ -55,26 +55,6 @@ pub fn rxing(img: &Luma, binarizer: Binarizer, try_harder: bool) -> Vec<Found> {
         .collect()
 }
 
-/// Reads the raster as one "pure" code: the whole image is the symbol and its margin, as in a
-/// screenshot or a generated file.
-pub fn rxing_pure(img: &Luma) -> Vec<Found> {
-    let Ok(source) = Luma8Source::new_with_slice(&img.pixels, img.width as u32, img.height as u32) else {
-        return Vec::new();
-    };
-    let hints = DecodeHints {
-        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
-        PureBarcode: Some(true),
-        ..DecodeHints::default()
-    };
-    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    match rxing::Reader::decode_with_hints(&mut QrReader, &mut bitmap, &hints) {
-        Ok(r) if *r.getBarcodeFormat() == BarcodeFormat::QR_CODE => {
-            vec![Found { text: r.getText().to_owned(), points: r.getPoints().iter().map(|p| (p.x, p.y)).collect() }]
-        }
-        _ => Vec::new(),
-    }
-}
-
 /// rxing's port of ZXing's Java QR reader (a different finder-pattern detector and sampler).
 pub fn rxing_legacy(img: &Luma) -> Vec<Found> {
     let Ok(source) = Luma8Source::new_with_slice(&img.pixels, img.width as u32, img.height as u32) else {

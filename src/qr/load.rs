@@ -126,7 +126,7 @@ fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
     decoder.decode_headers().map_err(jpeg_error)?;
     let (width, height) = decoder.dimensions().ok_or_else(|| corrupt("JPEG without a frame header"))?;
     limits.check_dimensions(width as u64, height as u64)?;
-    let orientation = decoder.exif().and_then(|tiff| super::exif::orientation(tiff)).unwrap_or(1);
+    let orientation = decoder.exif().and_then(|tiff| super::exif::orientation(tiff.as_slice())).unwrap_or(1);
     // Luma straight from the Y plane; CMYK and YCCK (print workflows) have no Y plane, so they
     // go through RGB.
     let via_rgb = matches!(decoder.input_colorspace(), Some(ColorSpace::CMYK | ColorSpace::YCCK));
@@ -168,7 +168,7 @@ fn load_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result
     let mut decoder = reader.into_decoder().map_err(image_error)?;
     let (width, height) = decoder.dimensions();
     limits.check_dimensions(u64::from(width), u64::from(height))?;
-    let orientation = decoder.orientation().map(|o| exif_value(o)).unwrap_or(1);
+    let orientation = decoder.orientation().map(exif_value).unwrap_or(1);
     let color = decoder.color_type();
     let total = usize::try_from(decoder.total_bytes()).map_err(|_| corrupt("image too large"))?;
     if total as u64 > limits.max_alloc_bytes {

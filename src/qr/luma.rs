@@ -97,15 +97,6 @@ impl Luma {
         Luma { width: self.width, height: self.height, pixels: self.pixels.iter().map(|p| 255 - p).collect() }
     }
 
-    /// Left-right mirror image.
-    pub fn mirrored(&self) -> Luma {
-        let mut out = self.clone();
-        for row in out.pixels.chunks_exact_mut(self.width.max(1)) {
-            row.reverse();
-        }
-        out
-    }
-
     /// 3 × 3 box blur (edges clamp).
     pub fn blurred(&self) -> Luma {
         let (w, h) = (self.width, self.height);

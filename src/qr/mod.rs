@@ -16,15 +16,12 @@ pub mod decode;
 pub mod render;
 
 mod cascade;
-#[doc(hidden)]
-pub mod engines;
+mod engines;
 mod error;
 mod exif;
 mod limits;
-#[doc(hidden)]
-pub mod load;
-#[doc(hidden)]
-pub mod luma;
+mod load;
+mod luma;
 mod text;
 
 use std::sync::Arc;
