@@ -236,3 +236,34 @@ pub fn reading_order(mut found: Vec<Found>) -> Vec<String> {
     }
     texts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus_image(path: &str) -> Luma {
+        let bytes = std::fs::read(crate::shared_testdata_dir().join("qr").join(path)).expect("corpus image");
+        crate::qr::load::load(&bytes, &crate::qr::Limits::default()).expect("loads")
+    }
+
+    #[test]
+    fn a_panic_inside_a_decoder_is_caught_and_the_cascade_goes_on() {
+        // rqrr 0.11 panics in `detect_grids` on this monitor photo (an open upstream bug).
+        let mut images = Images::new(corpus_image("zxing/qrcode-6/7.png"));
+        let mut trace = Trace::default();
+        assert!(run_step(&mut images, Engine::Rqrr, Prep::Base, &mut trace).is_empty());
+        assert_eq!(trace.panics, 1);
+        // The same image is still read by the next step.
+        assert!(!run_step(&mut images, Engine::Rxing, Prep::Base, &mut trace).is_empty());
+    }
+
+    #[test]
+    fn reading_order_is_rows_then_columns() {
+        let at = |text: &str, x: f32, y: f32| Found {
+            text: text.into(),
+            points: vec![(x, y), (x + 10.0, y), (x + 10.0, y + 10.0), (x, y + 10.0)],
+        };
+        let found = vec![at("C", 0.0, 50.0), at("B", 40.0, 2.0), at("A", 0.0, 0.0), at("A", 0.0, 0.0)];
+        assert_eq!(reading_order(found), ["A", "B", "C"]);
+    }
+}
