@@ -434,3 +434,6 @@ pub(crate) fn plausible_birth(birth: NaiveDate, as_of: NaiveDate) -> Result<u32,
 pub(crate) fn impossible_date() -> Invalid {
     Invalid::new(ErrorClass::Date, "The birth date inside the document number is impossible.")
 }
+
+#[cfg(test)]
+mod properties;
