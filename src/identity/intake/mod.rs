@@ -81,8 +81,8 @@ fn validate_stay(
             ));
             return None;
         };
-        if let Some(tz) = profile.time_zone {
-            if tz.offset_from_utc_datetime(&t.naive_utc()).fix() != *t.offset() {
+        if let Some(tz) = profile.time_zone
+            && tz.offset_from_utc_datetime(&t.naive_utc()).fix() != *t.offset() {
                 errors.push(FieldError::new(
                     field,
                     "offset_mismatch",
@@ -90,7 +90,6 @@ fn validate_stay(
                 ));
                 return None;
             }
-        }
         Some(t)
     };
     let check_in = parse("stay.check_in", &stay.check_in, errors);
@@ -178,20 +177,18 @@ fn validate_contact(input: &SubmissionInput, profile: &Profile, errors: &mut Vec
     if profile.rules().contact_required && contact.phone.is_none() && contact.email.is_none() {
         errors.push(FieldError::new("contact", "required", "Give a phone number or an e-mail address."));
     }
-    if let Some(email) = &contact.email {
-        if !email_ok(email) {
+    if let Some(email) = &contact.email
+        && !email_ok(email) {
             errors.push(FieldError::new("contact.email", "format", "This is not an e-mail address."));
         }
-    }
-    if let Some(phone) = &contact.phone {
-        if !phone_ok(phone) {
+    if let Some(phone) = &contact.phone
+        && !phone_ok(phone) {
             errors.push(FieldError::new(
                 "contact.phone",
                 "format",
                 "Give the phone number with its country code, like +34 600 000 000.",
             ));
         }
-    }
     contact
 }
 

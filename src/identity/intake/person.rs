@@ -271,16 +271,14 @@ fn check_number(
         }
         Ok((number, fields)) => {
             let encoded_birth = fields.birth_date.as_deref().and_then(dates::parse_date);
-            if let (Some(a), Some(b)) = (encoded_birth, birth) {
-                if a != b {
+            if let (Some(a), Some(b)) = (encoded_birth, birth)
+                && a != b {
                     e.push("birth_date", "document_mismatch", "The birth date does not match the one in the document number.");
                 }
-            }
-            if let (Some(a), Some(b)) = (fields.sex.as_deref(), sex) {
-                if b != "X" && a != b {
+            if let (Some(a), Some(b)) = (fields.sex.as_deref(), sex)
+                && b != "X" && a != b {
                     e.push("sex", "document_mismatch", "The sex does not match the one in the document number.");
                 }
-            }
             Some(number)
         }
     }
@@ -340,11 +338,10 @@ fn check_mrz(e: &mut Errors, text: &str, d: &Declared, today: NaiveDate) {
             mismatch(e, "birth_date");
         }
     }
-    if let Some(s) = d.sex {
-        if f.sex != "<" && s != "X" && s != f.sex {
+    if let Some(s) = d.sex
+        && f.sex != "<" && s != "X" && s != f.sex {
             mismatch(e, "sex");
         }
-    }
     if let (Some(family), Some(given)) = (d.family, d.given) {
         let family = match d.second {
             Some(second) => format!("{family} {second}"),

@@ -18,11 +18,13 @@
 //! Pure code: `as_of` is passed in.
 
 pub mod codes;
+mod layout;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::identity::documents::ErrorClass;
+use layout::{Raw, cut_td1, cut_td2, cut_td3};
 
 /// The three ICAO 9303 size formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -229,94 +231,6 @@ pub fn parse(text: &str, hint: Option<Format>, as_of: NaiveDate) -> MrzReport {
 
 fn is_mrz_char(c: char) -> bool {
     c.is_ascii_uppercase() || c.is_ascii_digit() || c == '<'
-}
-
-/// The zone cut into its positional fields (all ASCII, checked before cutting).
-struct Raw<'a> {
-    code: &'a str,
-    state: &'a str,
-    name: &'a str,
-    number: &'a str,
-    number_check: u8,
-    /// Optional field that a long document number overflows into.
-    overflow: &'a str,
-    nationality: &'a str,
-    birth: &'a str,
-    birth_check: u8,
-    sex: &'a str,
-    expiry: &'a str,
-    expiry_check: u8,
-    optional_2: &'a str,
-    /// TD3 personal number check digit.
-    optional_check: Option<u8>,
-    composite_input: String,
-    composite_check: u8,
-}
-
-fn cut_td1(l: &[String]) -> Raw<'_> {
-    let (a, b, c) = (l[0].as_str(), l[1].as_str(), l[2].as_str());
-    Raw {
-        code: &a[0..2],
-        state: &a[2..5],
-        number: &a[5..14],
-        number_check: a.as_bytes()[14],
-        overflow: &a[15..30],
-        birth: &b[0..6],
-        birth_check: b.as_bytes()[6],
-        sex: &b[7..8],
-        expiry: &b[8..14],
-        expiry_check: b.as_bytes()[14],
-        nationality: &b[15..18],
-        optional_2: &b[18..29],
-        composite_input: format!("{}{}{}{}", &a[5..30], &b[0..7], &b[8..15], &b[18..29]),
-        composite_check: b.as_bytes()[29],
-        optional_check: None,
-        name: c,
-    }
-}
-
-fn cut_td2(l: &[String]) -> Raw<'_> {
-    let (a, b) = (l[0].as_str(), l[1].as_str());
-    Raw {
-        code: &a[0..2],
-        state: &a[2..5],
-        name: &a[5..36],
-        number: &b[0..9],
-        number_check: b.as_bytes()[9],
-        nationality: &b[10..13],
-        birth: &b[13..19],
-        birth_check: b.as_bytes()[19],
-        sex: &b[20..21],
-        expiry: &b[21..27],
-        expiry_check: b.as_bytes()[27],
-        overflow: &b[28..35],
-        optional_2: "",
-        optional_check: None,
-        composite_input: format!("{}{}{}", &b[0..10], &b[13..20], &b[21..35]),
-        composite_check: b.as_bytes()[35],
-    }
-}
-
-fn cut_td3(l: &[String]) -> Raw<'_> {
-    let (a, b) = (l[0].as_str(), l[1].as_str());
-    Raw {
-        code: &a[0..2],
-        state: &a[2..5],
-        name: &a[5..44],
-        number: &b[0..9],
-        number_check: b.as_bytes()[9],
-        nationality: &b[10..13],
-        birth: &b[13..19],
-        birth_check: b.as_bytes()[19],
-        sex: &b[20..21],
-        expiry: &b[21..27],
-        expiry_check: b.as_bytes()[27],
-        overflow: &b[28..42],
-        optional_2: "",
-        optional_check: Some(b.as_bytes()[42]),
-        composite_input: format!("{}{}{}", &b[0..10], &b[13..20], &b[21..43]),
-        composite_check: b.as_bytes()[43],
-    }
 }
 
 impl MrzReport {
