@@ -322,7 +322,9 @@ fn check_mrz(e: &mut Errors, text: &str, d: &Declared, today: NaiveDate) {
     let mismatch = |e: &mut Errors, field: &str| {
         e.push(field, "mrz_mismatch", "This does not match the document's machine-readable zone.");
     };
-    if d.number.is_some_and(|n| n != f.document_number) {
+    // Some cards print another number in the document-number field and the personal number in
+    // the optional data (Spain's DNI: support number, then the DNI number).
+    if d.number.is_some_and(|n| n != f.document_number && n != f.optional_data) {
         mismatch(e, "document.number");
     }
     if d.issuing_country.is_some_and(|c| c != mrz::codes::to_alpha3(&f.issuing_state)) {
@@ -342,7 +344,8 @@ fn check_mrz(e: &mut Errors, text: &str, d: &Declared, today: NaiveDate) {
         && f.sex != "<" && s != "X" && s != f.sex {
             mismatch(e, "sex");
         }
-    if let (Some(family), Some(given)) = (d.family, d.given) {
+    // A name that fills the MRZ name field may have been truncated (Doc 9303-3 §4.6): no comparison.
+    if let (Some(family), Some(given), false) = (d.family, d.given, f.name_truncation_possible) {
         let family = match d.second {
             Some(second) => format!("{family} {second}"),
             None => family.to_owned(),

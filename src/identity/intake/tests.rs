@@ -215,3 +215,17 @@ fn no_error_message_repeats_a_submitted_value() {
         assert!(!e.message.is_empty());
     }
 }
+
+#[test]
+fn a_spanish_dni_mrz_carries_the_dni_number_in_its_optional_data() {
+    let mrz = "IDESPBAA000589599999999R<<<<<<\n8001014F3001019ESP<<<<<<<<<<<5\nESPANOLA<ESPANOLA<<CARMEN<<<<<";
+    let person = json!({
+        "given_names": "Carmen", "family_name": "Española", "second_family_name": "Española",
+        "birth_date": "1980-01-01", "nationality": "ESP", "sex": "F",
+        "document": {"type": "id_card", "number": "99999999R", "issuing_country": "ESP",
+                     "support_number": "BAA000589", "mrz": mrz}
+    });
+    let input = submission(json!({"stay": stay(), "persons": [person], "contact": {"email": "c@example.es"}}));
+    let result = validate_submission(&input, &Profile::for_jurisdiction("ES-B"), today());
+    assert!(result.is_ok(), "{:?}", result.err().map(|e| codes(&e)));
+}

@@ -49,6 +49,16 @@ impl NameParts {
     pub fn new(family: impl Into<String>, given: impl Into<String>) -> NameParts {
         NameParts { family: family.into(), given: given.into() }
     }
+
+    /// A person's name as compared with the registry: the second surname, when there is one,
+    /// is a further component of the family name (as in the MRZ: `GARCIA<LOPEZ`).
+    pub fn from_person(person: &crate::domain::Person) -> NameParts {
+        let family = match &person.second_family_name {
+            Some(second) => format!("{} {second}", person.family_name),
+            None => person.family_name.clone(),
+        };
+        NameParts { family, given: person.given_names.clone() }
+    }
 }
 
 /// The overall decision (see the module table).
