@@ -3,10 +3,12 @@
 //! picks the profile, and an unknown subdivision of a known country falls back to that
 //! country's profile. Countries without a profile of their own get the permissive default.
 //!
-//! - **Spain** (Real Decreto 933/2021, Anexo I, the strictest published list): second surname
-//!   and support number ("número de soporte") for DNI and NIE holders, a phone or e-mail, for
-//!   each minor the adult who accompanies them and their relationship from a closed list,
-//!   nationality as ISO 3166-1 alpha-3.
+//! - **Spain** (Real Decreto 933/2021, Anexo I, and the SES.HOSPEDAJES field list, the strictest
+//!   published): second surname for DNI holders (foreigners with an NIE often have only one
+//!   surname, and the field list asks for it with a DNI only), support number ("número de
+//!   soporte") for DNI and NIE holders, a phone or e-mail, for each minor the adult who
+//!   accompanies them and their relationship from a closed list, nationality as ISO 3166-1
+//!   alpha-3.
 //! - **China** (the seed's own; 旅馆业治安管理办法 art. 6 registration): given names, a phone or
 //!   e-mail, nationality alpha-3; Chinese nationals' resident identity card numbers are checked
 //!   (GB 11643-1999) like every scheme number.
@@ -46,8 +48,8 @@ pub struct Profile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
     pub given_names_required: bool,
-    /// Second surname required for holders of a Spanish DNI or NIE.
-    pub second_family_name_for_dni_nie: bool,
+    /// Second surname required for holders of a Spanish DNI.
+    pub second_family_name_for_dni: bool,
     /// Support number required (and checked) for a Spanish DNI or NIE.
     pub support_number_for_dni_nie: bool,
     /// A phone number or an e-mail address is required.
@@ -103,7 +105,7 @@ impl Profile {
         match self.kind {
             ProfileKind::Spain => Rules {
                 given_names_required: true,
-                second_family_name_for_dni_nie: true,
+                second_family_name_for_dni: true,
                 support_number_for_dni_nie: true,
                 contact_required: true,
                 closed_relationships: true,
@@ -111,7 +113,7 @@ impl Profile {
             },
             ProfileKind::China => Rules {
                 given_names_required: true,
-                second_family_name_for_dni_nie: false,
+                second_family_name_for_dni: false,
                 support_number_for_dni_nie: false,
                 contact_required: true,
                 closed_relationships: false,
@@ -119,7 +121,7 @@ impl Profile {
             },
             ProfileKind::Default => Rules {
                 given_names_required: false,
-                second_family_name_for_dni_nie: false,
+                second_family_name_for_dni: false,
                 support_number_for_dni_nie: false,
                 contact_required: false,
                 closed_relationships: false,

@@ -9,8 +9,9 @@
 //! Checks, in order: 18 characters (`length`; a 15-digit first-generation number — cards that
 //! ceased to be valid on 2013-01-01 — is a `length` error, [`upgrade_15`] gives its 18-digit
 //! form), 17 digits (`format`), check character (`checksum`), a real birth date (`date`), an
-//! address code in use in the birth year (`region`, from [`regions`]), then a birth date not
-//! after `as_of` and not more than 120 years before it (`date`).
+//! address code that exists and was not retired before the birth year (`region`, from
+//! [`regions`]; see [`regions::for_holder_born`]), then a birth date not after `as_of` and not
+//! more than 120 years before it (`date`).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -37,7 +38,7 @@ pub fn check(input: &str, as_of: NaiveDate) -> Result<Valid, Invalid> {
     }
     let birth = NaiveDate::parse_from_str(&n[6..14], "%Y%m%d").map_err(|_| impossible_date())?;
     let code: u32 = n[..6].parse().expect("six digits");
-    let place = regions::lookup(code, birth.year())
+    let place = regions::for_holder_born(code, birth.year())
         .ok_or(Invalid::new(ErrorClass::Region, ErrorClass::Region.message()))?;
     let age = plausible_birth(birth, as_of)?;
     let order = digit(n.as_bytes()[16]);
@@ -120,6 +121,23 @@ pub mod regions {
         TABLE.get(&code)?.iter().find(|p| p.first.is_none_or(|f| year >= f) && p.last.is_none_or(|l| year <= l)).map(|p| p.place)
     }
 
+    /// The place a holder born in `birth_year` can carry `code` for, or `None` if they cannot.
+    ///
+    /// GB 11643-1999 §5.2 gives the address code of the holder's registered residence when the
+    /// number is assigned, which is at or after birth (numbers were first assigned in 1984–85,
+    /// to people of every age). So a code retired before the birth year is impossible
+    /// (`region`), while a code created after the birth year is possible: everyone registered
+    /// in Shenzhen's Nanshan district (440305, in use from 1990) carries it, whenever they were
+    /// born. python-stdnum also rejects the latter; that is its error, not the standard's.
+    /// The name returned is the one in use in the birth year, else the first one after it.
+    pub fn for_holder_born(code: u32, birth_year: i32) -> Option<Place> {
+        lookup(code, birth_year).or_else(|| {
+            let periods = TABLE.get(&code)?;
+            let later = periods.iter().filter(|p| p.first.is_some_and(|f| f > birth_year));
+            later.min_by_key(|p| p.first).map(|p| p.place)
+        })
+    }
+
     /// Whether `code` exists in the table at all (in any year).
     pub fn exists(code: u32) -> bool {
         TABLE.contains_key(&code)
@@ -145,9 +163,17 @@ mod tests {
 
     #[test]
     fn a_retired_region_code_is_valid_only_for_people_born_while_it_was_in_use() {
-        assert!(regions::lookup(110110, 1966).is_some());
-        assert!(regions::lookup(110110, 1990).is_none());
+        assert!(regions::for_holder_born(110110, 1966).is_some());
+        assert!(regions::for_holder_born(110110, 1990).is_none());
         assert!(!regions::exists(0));
+    }
+
+    #[test]
+    fn a_region_code_created_after_the_birth_year_is_possible() {
+        // 440305 (南山区) is in use from 1990; people born earlier who live there carry it.
+        assert!(regions::lookup(440305, 1950).is_none());
+        assert_eq!(regions::for_holder_born(440305, 1950).map(|p| p.county), Some("南头区办事处"));
+        assert_eq!(regions::for_holder_born(440305, 1995).map(|p| p.county), Some("南山区"));
     }
 
     #[test]

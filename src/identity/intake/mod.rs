@@ -210,5 +210,20 @@ fn phone_ok(phone: &str) -> bool {
     body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')')) && (6..=15).contains(&digits)
 }
 
+/// Whether `code` has the shape of an ISO 3166-2 subdivision code (`ES-M`, `CN-TJ`, `DE-BE`):
+/// an alpha-2 country code, a hyphen, one to three letters or digits. Shape only: an unknown
+/// subdivision of a known country is still a jurisdiction (it gets its country's profile).
+pub fn is_jurisdiction_code(code: &str) -> bool {
+    match code.split_once('-') {
+        Some((country, sub)) => {
+            country.len() == 2
+                && country.bytes().all(|b| b.is_ascii_uppercase())
+                && (1..=3).contains(&sub.len())
+                && sub.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests;

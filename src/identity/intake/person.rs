@@ -120,9 +120,10 @@ pub(super) fn validate(i: usize, p: &PersonInput, profile: &Profile, today: Naiv
         _ => None,
     };
 
-    let dni_or_nie = matches!(scheme, Some(DocScheme::National(Scheme::EsDni | Scheme::EsNie)));
-    if dni_or_nie && rules.second_family_name_for_dni_nie && second.is_none() {
-        e.push("second_family_name", "required", "Holders of a Spanish DNI or NIE must give their second surname.");
+    let dni = scheme == Some(DocScheme::National(Scheme::EsDni));
+    let dni_or_nie = dni || scheme == Some(DocScheme::National(Scheme::EsNie));
+    if dni && rules.second_family_name_for_dni && second.is_none() {
+        e.push("second_family_name", "required", "Holders of a Spanish DNI must give their second surname.");
     }
     let support_number = doc.support_number.as_deref().map(documents::fold).map(|s| s.replace([' ', '-'], ""));
     let support_number = support_number.filter(|s| !s.is_empty());

@@ -79,6 +79,19 @@ pub enum Decision {
     RejectInput,
 }
 
+impl Decision {
+    /// The per-field result this decision amounts to (`reject_input` needs review).
+    pub fn field_match(self) -> FieldMatch {
+        match self {
+            Decision::Match => FieldMatch::Match,
+            Decision::ProbableMatch => FieldMatch::ProbableMatch,
+            Decision::NeedsReview | Decision::RejectInput => FieldMatch::NeedsReview,
+            Decision::NeedsTransliteration => FieldMatch::NeedsTransliteration,
+            Decision::NoMatch => FieldMatch::NoMatch,
+        }
+    }
+}
+
 /// Jaro-Winkler scores per field (rounded to 4 decimals), when R10-style scores were computed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Scores {
