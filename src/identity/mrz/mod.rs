@@ -200,14 +200,11 @@ pub fn parse(text: &str, hint: Option<Format>, as_of: NaiveDate) -> MrzReport {
         lines: lines.clone(),
         kinds: vec![],
     };
-    let format = hint
-        .or_else(|| lines.first().and_then(|l| Format::from_width(l.chars().count())))
-        .or(if lines.len() == 3 { Some(Format::Td1) } else { None });
-    report.format = format;
-    let Some(format) = format else {
+    let Some(format) = hint.or_else(|| guess_format(&lines)) else {
         report.error(ErrorClass::Length, "expected 3 lines of 30, 2 lines of 36 or 2 lines of 44 characters".into());
         return report;
     };
+    report.format = Some(format);
     let (count, width) = format.shape();
     if lines.len() != count || lines.iter().any(|l| l.chars().count() != width) {
         report.error(ErrorClass::Length, format!("expected {count} lines of {width} characters"));
@@ -227,6 +224,19 @@ pub fn parse(text: &str, hint: Option<Format>, as_of: NaiveDate) -> MrzReport {
     };
     report.read(format, raw, as_of);
     report
+}
+
+/// The format a zone was meant to be: the first line's width when it is one of the three,
+/// else the format with that many lines whose width is closest to the longest line.
+fn guess_format(lines: &[String]) -> Option<Format> {
+    let widest = lines.iter().map(|l| l.chars().count()).max()?;
+    if let Some(f) = lines.first().and_then(|l| Format::from_width(l.chars().count())) {
+        return Some(f);
+    }
+    let all = [Format::Td1, Format::Td2, Format::Td3];
+    let same_count: Vec<Format> = all.into_iter().filter(|f| f.shape().0 == lines.len()).collect();
+    let candidates = if same_count.is_empty() { all.to_vec() } else { same_count };
+    candidates.into_iter().min_by_key(|f| f.shape().1.abs_diff(widest))
 }
 
 fn is_mrz_char(c: char) -> bool {
@@ -421,6 +431,13 @@ mod tests {
         assert_eq!(f.given_name_components, ["ANNA", "MARIA"]);
         assert_eq!(f.birth_date.as_deref(), Some("1974-08-12"));
         assert_eq!(r.expired_as_of, Some(true));
+    }
+
+    #[test]
+    fn a_short_line_is_reported_against_the_format_it_was_meant_to_be() {
+        let td3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        assert_eq!(parse(td3, None, as_of()).structure_errors, ["expected 2 lines of 44 characters"]);
+        assert_eq!(parse("", None, as_of()).format, None);
     }
 
     #[test]

@@ -261,7 +261,8 @@ pub fn match_names(registry: &NameParts, declared: &NameParts) -> NameDecision {
     // R3: the scripts used differ.
     let reg_scripts = hygiene::scripts(&format!("{rf} {rg}"));
     let dec_scripts = hygiene::scripts(&format!("{df} {dg}"));
-    if reg_scripts != dec_scripts {
+    // (A side without any letter has no script to compare; it falls through to the scores.)
+    if reg_scripts != dec_scripts && !reg_scripts.is_empty() && !dec_scripts.is_empty() {
         let mut text = format!("R3: scripts differ registry={reg_scripts:?} declared={dec_scripts:?}");
         let skeleton = |s: &str| unicode_security::skeleton(s).collect::<String>();
         let confusable = |a: &str, b: &str| !a.is_empty() && skeleton(a) == skeleton(b);
@@ -376,6 +377,11 @@ mod tests {
     fn chinese_characters_against_pinyin_are_never_guessed() {
         assert_eq!(decide("张", "伟", "ZHANG", "WEI"), Decision::NeedsTransliteration);
         assert_eq!(decide("張", "偉", "张", "伟"), Decision::NeedsReview);
+    }
+
+    #[test]
+    fn an_empty_declaration_is_no_match_not_a_script_question() {
+        assert_eq!(decide("Smith", "John", "", ""), Decision::NoMatch);
     }
 
     #[test]
