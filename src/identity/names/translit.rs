@@ -9,7 +9,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 /// At most this many renderings are kept per component (first-listed variants first).
-const MAX_RENDERINGS: usize = 64;
+pub const MAX_RENDERINGS: usize = 64;
 
 /// Splits a (normalised) field into components: whitespace, hyphens and dashes, commas and `<`
 /// separate; apostrophes are deleted and their parts joined; other non-letters are dropped.
