@@ -6,6 +6,7 @@ pub mod config;
 pub mod domain;
 pub mod identity;
 pub mod qr;
+pub mod seal;
 
 /// Where the shared test corpora live (`shared/testdata`: QR photos, identity vectors).
 /// Used by tests and benchmarks only: `HOSPES_TESTDATA` if set, else the `shared/testdata` folder
