@@ -2,11 +2,19 @@
 //!
 //! This file only wires the modules together; each module's own documentation says what it owns.
 
+pub mod app;
+pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod http;
 pub mod identity;
+pub mod invitation;
+pub mod jobs;
 pub mod qr;
+pub mod registry;
 pub mod seal;
+pub mod serve;
+pub mod store;
 
 /// Where the shared test corpora live (`shared/testdata`: QR photos, identity vectors).
 /// Used by tests and benchmarks only: `HOSPES_TESTDATA` if set, else the `shared/testdata` folder
@@ -25,4 +33,11 @@ pub fn shared_testdata_dir() -> std::path::PathBuf {
         .find(|dir| dir.join("identity").is_dir() && dir.join("qr").is_dir())
         .cloned()
         .unwrap_or_else(|| panic!("shared test data not found; set HOSPES_TESTDATA (looked in {candidates:?})"))
+}
+
+/// `N` bytes from the operating system's CSPRNG.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the operating system's random number generator is available");
+    bytes
 }

@@ -1,10 +1,16 @@
 //! The `hospes` command line: serve, worker, migrate, keys, verify, qr, registry-sim, users,
-//! documents, names.
+//! documents, names. Each command is a thin call into the library.
 
-use clap::{Parser, Subcommand};
+use std::io::{BufRead, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use hospes::config::Settings;
 
 #[derive(Parser)]
-#[command(name = "hospes", version, about = "Rental check-in and tenant verification")]
+#[command(name = "hospes", version, about = "Rental check-in and tenant verification with sealed receipts")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -12,11 +18,337 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    // The backbone adds: serve, worker, migrate, keys, verify, registry-sim, users.
-    // Module owners add their commands below, each delegating to a function of its module.
+    /// Runs the service: HTTP API and pages, plus registry-check workers (HOSPES_WORKERS).
+    Serve(#[command(flatten)] Settings),
+    /// Runs registry-check workers only (for deployments with HOSPES_WORKERS=0 on `serve`).
+    Worker {
+        #[command(flatten)]
+        settings: Settings,
+        /// Workers in this process.
+        #[arg(long, default_value_t = 2)]
+        count: usize,
+    },
+    /// Applies the database migrations and exits.
+    Migrate(#[command(flatten)] Settings),
+    /// Manages the seal key ring.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Verifies a receipt (JSON), a single compact JWS, or the text of a receipt QR code, offline.
+    /// Exits 0 only when every seal in it is valid.
+    Verify(VerifyArgs),
+    /// The simulated population registry: serves it over HTTP, or prints its people or a
+    /// person's identity credential.
+    RegistrySim(RegistrySimArgs),
+    /// Manages accounts.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
 }
 
-fn main() -> anyhow::Result<()> {
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Generates a new seal key (it becomes the active one).
+    Generate {
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+    },
+    /// Lists the keys with their key ids.
+    List {
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+    },
+    /// Prints the JWKS (RFC 7517) of every published key.
+    ExportJwks {
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The receipt file, or `-` for standard input.
+    file: String,
+    /// The public keys: a JWKS file or URL (default: the public keys in HOSPES_KEYS_DIR).
+    #[arg(long)]
+    jwks: Option<String>,
+    /// A transparency-log checkpoint to check inclusion against.
+    #[arg(long)]
+    checkpoint: Option<PathBuf>,
+    #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+    keys_dir: PathBuf,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct RegistrySimArgs {
+    #[command(subcommand)]
+    command: Option<SimCommand>,
+    /// Address to serve the registry protocol on.
+    #[arg(long, default_value = "127.0.0.1:9090")]
+    listen: std::net::SocketAddr,
+    #[command(flatten)]
+    population: PopulationArgs,
+    #[command(flatten)]
+    faults: hospes::registry::server::Faults,
+}
+
+#[derive(Args, Clone, Copy)]
+struct PopulationArgs {
+    /// Number of synthetic people.
+    #[arg(long, default_value_t = hospes::registry::sim::DEFAULT_POPULATION)]
+    population: usize,
+    /// Seed of the synthetic population.
+    #[arg(long, default_value_t = hospes::registry::sim::DEFAULT_SEED)]
+    seed: u64,
+}
+
+#[derive(Subcommand)]
+enum SimCommand {
+    /// Prints the synthetic population, one person per line, in the shape of a check-in's person
+    /// plus the registry's `truth`.
+    People {
+        #[command(flatten)]
+        population: PopulationArgs,
+        /// JSON Lines output (the only format).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Issues a person's identity credential as a QR code image (PNG), or prints its text.
+    Credential {
+        #[command(flatten)]
+        population: PopulationArgs,
+        /// The person's position in the population (0-based).
+        #[arg(long, conflicts_with = "document")]
+        index: Option<usize>,
+        /// The person's document number.
+        #[arg(long)]
+        document: Option<String>,
+        /// Where to write the PNG (default: standard output as text).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Days until the credential expires.
+        #[arg(long, default_value_t = 30)]
+        ttl_days: i64,
+        /// Pixels per QR module in the PNG.
+        #[arg(long, default_value_t = 6)]
+        module_px: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Adds an account; the password is read from standard input (at least 12 characters).
+    Add {
+        #[arg(long)]
+        role: hospes::store::Role,
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// ISO 3166-2 jurisdiction(s) of a police officer (repeat or separate with commas).
+        #[arg(long, value_delimiter = ',')]
+        jurisdiction: Vec<String>,
+        #[command(flatten)]
+        settings: Settings,
+    },
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HOSPES_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("HOSPES_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    init_tracing();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime starts");
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve(settings) => hospes::serve::serve(settings).await?,
+        Command::Worker { settings, count } => hospes::serve::worker(settings, count).await?,
+        Command::Migrate(settings) => {
+            let url = settings.database_url()?;
+            let store = hospes::store::connect(&url).await?;
+            store.migrate().await?;
+            println!("migrated {} database", store.backend());
+        }
+        Command::Keys { command } => keys(command)?,
+        Command::Verify(args) => return verify(args).await,
+        Command::RegistrySim(args) => registry_sim(args).await?,
+        Command::Users { command } => users(command).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn keys(command: KeysCommand) -> anyhow::Result<()> {
+    use hospes::seal::keyring;
+    match command {
+        KeysCommand::Generate { keys_dir } => {
+            let kid = keyring::generate(&keys_dir)?;
+            println!("{kid}");
+        }
+        KeysCommand::List { keys_dir } => {
+            let ring = hospes::seal::KeyRing::load(&keys_dir)?;
+            for e in ring.entries() {
+                let state = if e.kid == ring.active_kid() { "active" } else if e.retired.is_some() { "retired" } else { "published" };
+                println!("{}\t{}\t{}", e.kid, e.created, state);
+            }
+        }
+        KeysCommand::ExportJwks { keys_dir } => {
+            let ring = hospes::seal::KeyRing::load(&keys_dir)?;
+            println!("{}", serde_json::to_string_pretty(&ring.jwks())?);
+        }
+    }
+    Ok(())
+}
+
+async fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let text = if args.file == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        s
+    } else {
+        std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file))?
+    };
+    let jwks: serde_json::Value = match &args.jwks {
+        Some(src) if src.starts_with("http://") || src.starts_with("https://") => {
+            reqwest::get(src).await?.error_for_status()?.json().await.context("fetching the JWKS")?
+        }
+        Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?).context("reading the JWKS file")?,
+        None => hospes::seal::KeyRing::load(&args.keys_dir)
+            .context("no --jwks given and no key ring in the keys directory")?
+            .jwks(),
+    };
+    if args.checkpoint.is_some() {
+        bail!("--checkpoint needs the transparency log, which this version does not have yet");
+    }
+    let keys = hospes::seal::keyring::parse_jwks(&jwks);
+    let receipt = match hospes::seal::receipt::parse_receipt_text(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            println!("INVALID: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    match hospes::seal::receipt::verify(&receipt, &keys) {
+        Ok(seals) => {
+            for s in &seals {
+                println!("ok\t{}\t{}\tkey {}", s.event, s.time, s.kid);
+            }
+            println!("VALID: {} seal(s) of check-in {}", seals.len(), receipt.checkin_id);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("INVALID: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn registry_sim(args: RegistrySimArgs) -> anyhow::Result<()> {
+    use hospes::registry::sim::{Population, SimulatedRegistry};
+    match args.command {
+        None => {
+            let pop = Population::generate(args.population.population, args.population.seed);
+            hospes::registry::server::serve(args.listen, SimulatedRegistry::new(pop), args.faults).await?;
+        }
+        Some(SimCommand::People { population, json: _ }) => {
+            let pop = Population::generate(population.population, population.seed);
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            for p in &pop.people {
+                use std::io::Write;
+                match writeln!(out, "{}", serde_json::to_string(p)?) {
+                    // A reader such as `head` that has seen enough is not an error.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+                    other => other?,
+                }
+            }
+        }
+        Some(SimCommand::Credential { population, index, document, out, ttl_days, module_px }) => {
+            let pop = Population::generate(population.population, population.seed);
+            let person = match (index, document) {
+                (Some(i), _) => pop.people.get(i).with_context(|| format!("no person {i} in a population of {}", pop.people.len()))?,
+                (None, Some(number)) => pop
+                    .people
+                    .iter()
+                    .find(|p| p.person.document.number == number)
+                    .context("no person holds that document number")?,
+                (None, None) => bail!("give --index or --document"),
+            };
+            let now = chrono::Utc::now().timestamp();
+            let text = hospes::registry::credential::issue(&pop.credential_key(), "hospes registry-sim", &person.person, now, ttl_days * 86_400);
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, hospes::qr::render::png(&text, module_px))?;
+                    eprintln!("wrote {}", path.display());
+                }
+                None => println!("{text}"),
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn users(command: UsersCommand) -> anyhow::Result<()> {
+    match command {
+        UsersCommand::Add { role, email, password_stdin: _, jurisdiction, settings } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            if password.chars().count() < 12 {
+                bail!("the password must have at least 12 characters");
+            }
+            let email = email.trim().to_lowercase();
+            if !email.contains('@') || email.len() > 254 {
+                bail!("--email is not an e-mail address");
+            }
+            let jurisdictions: Vec<String> = jurisdiction.iter().map(|j| j.trim().to_uppercase()).filter(|j| !j.is_empty()).collect();
+            if let Some(bad) = jurisdictions.iter().find(|j| !hospes::identity::intake::is_jurisdiction_code(j)) {
+                bail!("--jurisdiction {bad} is not an ISO 3166-2 code such as ES-M");
+            }
+            if role == hospes::store::Role::Police && jurisdictions.is_empty() {
+                bail!("a police account needs at least one --jurisdiction");
+            }
+            let url = settings.database_url()?;
+            let store = hospes::store::connect(&url).await?;
+            store.migrate().await?;
+            let user = hospes::store::User {
+                id: uuid::Uuid::now_v7().to_string(),
+                email,
+                password_hash: hospes::http::auth::hash_password(&password),
+                role,
+                jurisdictions,
+                totp_secret: None,
+                disabled: false,
+                created_at: chrono::Utc::now(),
+            };
+            match store.create_user(&user).await {
+                Ok(()) => println!("{}", user.id),
+                Err(hospes::store::StoreError::Conflict(_)) => bail!("an account with that e-mail address exists already"),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
 }

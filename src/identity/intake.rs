@@ -163,3 +163,17 @@ fn country(field: &str, person: usize, code: &str, errors: &mut Vec<FieldError>)
         None
     }
 }
+
+/// Whether `code` has the shape of an ISO 3166-2 subdivision code (`ES-M`, `CN-TJ`, `DE-BE`):
+/// an alpha-2 country code, a hyphen, one to three letters or digits.
+pub fn is_jurisdiction_code(code: &str) -> bool {
+    match code.split_once('-') {
+        Some((country, sub)) => {
+            country.len() == 2
+                && country.bytes().all(|b| b.is_ascii_uppercase())
+                && (1..=3).contains(&sub.len())
+                && sub.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        }
+        None => false,
+    }
+}

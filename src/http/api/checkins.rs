@@ -1,0 +1,254 @@
+//! Check-ins: submission (by a tenant through an invitation, or by the landlord), status and
+//! receipts.
+
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::{Accepted, App, Channel};
+use crate::domain::input::SubmissionInput;
+use crate::domain::{CheckinStatus, Flag, Person, Stay};
+use crate::http::auth::{self, MaybeAuthenticated};
+use crate::http::error::ApiError;
+use crate::http::extract::ApiJson;
+use crate::invitation::InvitationError;
+use crate::seal::receipt::{Receipt, ReceiptSeal};
+use crate::store::{CheckinRecord, Property, Role, User};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckinRequest {
+    /// The invitation token from the property's QR code (tenant self check-in, no account).
+    #[serde(default)]
+    pub invitation: Option<String>,
+    /// The property, for a landlord-assisted check-in (with the landlord's bearer token).
+    #[serde(default)]
+    pub property_id: Option<String>,
+    #[serde(flatten)]
+    pub submission: SubmissionInput,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckinAccepted {
+    pub id: String,
+    pub status: CheckinStatus,
+    /// The check-in's URL (also in `Location`).
+    pub url: String,
+    /// A token that lets the tenant read this check-in and its receipt without an account
+    /// (`Authorization: Bearer <receipt_token>`). Shown once.
+    pub receipt_token: String,
+    /// The first sealed receipt (the `submitted` seal).
+    pub receipt: Receipt,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SealView {
+    pub seq: i64,
+    pub event: crate::domain::Event,
+    /// The seal: compact JWS, `alg: EdDSA`, exactly as signed.
+    pub jws: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckinView {
+    pub id: String,
+    pub property_id: String,
+    pub jurisdiction: String,
+    pub status: CheckinStatus,
+    /// Per person, why the check-in was flagged (empty unless `flagged` or `resolved`).
+    pub flags: Vec<Flag>,
+    pub stay: Stay,
+    pub person_count: i64,
+    /// `invitation` or `landlord`.
+    pub channel: String,
+    /// The persons as declared: shown only to the property's landlord and to the tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persons: Option<Vec<Person>>,
+    pub seals: Vec<SealView>,
+    pub receipt_url: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Who may read a check-in, and how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Landlord,
+    Tenant,
+}
+
+/// Resolves the property a submission is for: by invitation (no account), or by `property_id`
+/// for its landlord.
+pub async fn submission_property(app: &App, user: Option<&User>, req: &CheckinRequest) -> Result<(Property, Channel), ApiError> {
+    match (&req.invitation, &req.property_id) {
+        (Some(_), Some(_)) => Err(ApiError::malformed("invitation", "give either an invitation or a property_id, not both")),
+        (Some(token), None) => Ok((invited_property(app, token).await?, Channel::Invitation)),
+        (None, Some(id)) => {
+            let user = user.filter(|u| u.role == Role::Landlord).ok_or(ApiError::Unauthorized)?;
+            Ok((super::properties::owned(app, &user.id, id).await?, Channel::Landlord))
+        }
+        (None, None) => Err(ApiError::malformed("invitation", "an invitation token or a property_id is required")),
+    }
+}
+
+/// The property an invitation token opens, after checking signature, expiry and epoch.
+pub async fn invited_property(app: &App, token: &str) -> Result<Property, ApiError> {
+    let claims = app.invitations.verify(token, app.now().timestamp()).map_err(|e| match e {
+        InvitationError::Invalid => ApiError::InvitationInvalid,
+        InvitationError::Expired => ApiError::InvitationExpired,
+    })?;
+    let property = app.store.property(&claims.p).await?.ok_or(ApiError::InvitationInvalid)?;
+    if property.invitation_epoch != claims.e {
+        return Err(ApiError::InvitationRevoked);
+    }
+    Ok(property)
+}
+
+/// The `202` answer to an accepted check-in.
+pub fn accepted_response(accepted: &Accepted) -> Response {
+    let id = &accepted.record.id;
+    let body = CheckinAccepted {
+        id: id.clone(),
+        status: accepted.record.status,
+        url: format!("/v1/checkins/{id}"),
+        receipt_token: accepted.receipt_token.clone(),
+        receipt: Receipt {
+            checkin_id: id.clone(),
+            seals: vec![ReceiptSeal { jws: accepted.seal.jws.clone(), log: None }],
+            checkpoint: None,
+        },
+    };
+    (StatusCode::ACCEPTED, [(header::LOCATION, format!("/v1/checkins/{id}"))], axum::Json(body)).into_response()
+}
+
+/// Submits a check-in. With `invitation`: a tenant's self check-in, no account needed. With
+/// `property_id` and the landlord's bearer token: a landlord-assisted check-in. The check-in, its
+/// first seal and its registry check are stored in one transaction; the registry check runs in
+/// the background.
+#[utoipa::path(post, path = "/v1/checkins", tag = "checkins", request_body = CheckinRequest,
+    security((), ("bearer" = [])),
+    responses((status = 202, body = CheckinAccepted, headers(("Location" = String))),
+              (status = 400, body = crate::http::error::Problem), (status = 401, body = crate::http::error::Problem),
+              (status = 404, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
+pub async fn submit(
+    State(app): State<App>,
+    MaybeAuthenticated(user): MaybeAuthenticated,
+    ApiJson(req): ApiJson<CheckinRequest>,
+) -> Result<Response, ApiError> {
+    let (property, channel) = submission_property(&app, user.as_ref(), &req).await?;
+    let accepted = app.submit(&property, &req.submission, channel).await?;
+    Ok(accepted_response(&accepted))
+}
+
+/// Finds a check-in the caller may read, or `404` (whoever else asks, and whatever id).
+pub async fn readable(app: &App, parts_token: Option<&str>, user: Option<&User>, id: &str) -> Result<(CheckinRecord, Reader), ApiError> {
+    if let Some(token) = parts_token.filter(|t| t.starts_with("hrt_")) {
+        return match app.store.checkin_by_receipt_token(&auth::token_hash(token)).await? {
+            Some(c) if c.id == id => Ok((c, Reader::Tenant)),
+            _ => Err(ApiError::NotFound),
+        };
+    }
+    let user = user.ok_or(ApiError::Unauthorized)?;
+    match app.store.checkin(id).await? {
+        Some(c) if user.role == Role::Landlord && c.landlord_id == user.id => Ok((c, Reader::Landlord)),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// The caller's receipt or session token, from the `Authorization` header or the cookie.
+pub struct RawToken(pub Option<String>);
+
+impl axum::extract::FromRequestParts<App> for RawToken {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &App) -> Result<Self, ApiError> {
+        Ok(RawToken(auth::request_token(parts)))
+    }
+}
+
+/// The view of a check-in; with its persons only when `with_persons` (its landlord or tenant
+/// reading that one check-in).
+pub async fn view(app: &App, checkin: CheckinRecord, with_persons: bool) -> Result<CheckinView, ApiError> {
+    let seals = app.store.seals(&checkin.id).await?;
+    let persons = if with_persons { Some(app.store.persons(&checkin.id).await?) } else { None };
+    Ok(CheckinView {
+        receipt_url: format!("/v1/checkins/{}/receipt", checkin.id),
+        seals: seals
+            .into_iter()
+            .map(|s| SealView { seq: s.seq, event: s.event, jws: s.jws, created_at: s.created_at })
+            .collect(),
+        persons,
+        id: checkin.id,
+        property_id: checkin.property_id,
+        jurisdiction: checkin.jurisdiction,
+        status: checkin.status,
+        flags: checkin.flags,
+        stay: checkin.stay,
+        person_count: checkin.person_count,
+        channel: checkin.channel,
+        created_at: checkin.created_at,
+        updated_at: checkin.updated_at,
+    })
+}
+
+/// A check-in's status, flags and seals. Readable by the property's landlord and by the tenant
+/// holding the receipt token; `404` for anyone else.
+#[utoipa::path(get, path = "/v1/checkins/{id}", tag = "checkins", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Check-in id")),
+    responses((status = 200, body = CheckinView), (status = 401, body = crate::http::error::Problem),
+              (status = 404, body = crate::http::error::Problem)))]
+pub async fn get(
+    State(app): State<App>,
+    RawToken(token): RawToken,
+    MaybeAuthenticated(user): MaybeAuthenticated,
+    Path(id): Path<String>,
+) -> Result<axum::Json<CheckinView>, ApiError> {
+    let (checkin, reader) = readable(&app, token.as_deref(), user.as_ref(), &id).await?;
+    let with_persons = matches!(reader, Reader::Landlord | Reader::Tenant);
+    Ok(axum::Json(view(&app, checkin, with_persons).await?))
+}
+
+/// Builds a check-in's receipt from its stored seals.
+pub async fn receipt_of(app: &App, checkin_id: &str) -> Result<Receipt, ApiError> {
+    let seals = app.store.seals(checkin_id).await?;
+    Ok(Receipt {
+        checkin_id: checkin_id.to_owned(),
+        seals: seals.into_iter().map(|s| ReceiptSeal { jws: s.jws, log: None }).collect(),
+        checkpoint: None,
+    })
+}
+
+/// The check-in's receipt: every seal, in order, each a compact JWS that verifies offline with the
+/// keys at `/.well-known/jwks.json` (`hospes verify`).
+#[utoipa::path(get, path = "/v1/checkins/{id}/receipt", tag = "checkins", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Check-in id")),
+    responses((status = 200, body = Receipt), (status = 401, body = crate::http::error::Problem),
+              (status = 404, body = crate::http::error::Problem)))]
+pub async fn receipt(
+    State(app): State<App>,
+    RawToken(token): RawToken,
+    MaybeAuthenticated(user): MaybeAuthenticated,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Receipt>, ApiError> {
+    let (checkin, _) = readable(&app, token.as_deref(), user.as_ref(), &id).await?;
+    Ok(axum::Json(receipt_of(&app, &checkin.id).await?))
+}
+
+/// The landlord's check-ins of one property, newest first (at most 100).
+#[utoipa::path(get, path = "/v1/properties/{id}/checkins", tag = "checkins", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Property id")),
+    responses((status = 200, body = Vec<CheckinView>), (status = 404, body = crate::http::error::Problem)))]
+pub async fn of_property(
+    State(app): State<App>,
+    crate::http::auth::Landlord(user): crate::http::auth::Landlord,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<CheckinView>>, ApiError> {
+    let property = super::properties::owned(&app, &user.id, &id).await?;
+    let mut views = Vec::new();
+    for c in app.store.checkins_of_property(&property.id, 100).await? {
+        views.push(view(&app, c, false).await?);
+    }
+    Ok(axum::Json(views))
+}

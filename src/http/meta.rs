@@ -1,0 +1,77 @@
+//! Operational endpoints: health, readiness, Prometheus metrics, the public keys (JWKS), the
+//! OpenAPI document and its reader.
+
+use std::sync::OnceLock;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+use crate::app::App;
+
+/// The process's Prometheus recorder (installed once).
+pub fn metrics_handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        PrometheusBuilder::new()
+            .set_buckets(&[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
+            .expect("valid buckets")
+            .install_recorder()
+            .expect("no other metrics recorder is installed")
+    })
+}
+
+pub fn router(openapi_yaml: String) -> axum::Router<App> {
+    axum::Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/.well-known/jwks.json", get(jwks))
+        .route(
+            "/openapi.yaml",
+            get(move || {
+                let yaml = openapi_yaml.clone();
+                async move { ([(header::CONTENT_TYPE, "application/yaml")], yaml) }
+            }),
+        )
+}
+
+async fn readyz(State(app): State<App>) -> Response {
+    match app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(app): State<App>) -> Response {
+    if let Ok(depth) = app.store.ready_jobs(app.now()).await {
+        metrics::gauge!("hospes_jobs_ready").set(depth as f64);
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], metrics_handle().render()).into_response()
+}
+
+async fn jwks(State(app): State<App>) -> Response {
+    ([(header::CONTENT_TYPE, "application/jwk-set+json"), (header::CACHE_CONTROL, "public, max-age=300")], app.keys.jwks().to_string())
+        .into_response()
+}
+
+/// Counts and times requests by route template (never the concrete path, which may carry a
+/// token) and status, and logs one line per request.
+pub async fn observe(req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let method = req.method().clone();
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16();
+    let elapsed = started.elapsed();
+    metrics::counter!("hospes_http_requests_total", "route" => route.clone(), "status" => status.to_string()).increment(1);
+    metrics::histogram!("hospes_http_request_seconds", "route" => route.clone()).record(elapsed.as_secs_f64());
+    tracing::debug!(http.method = %method, http.route = %route, http.status = status, duration_ms = elapsed.as_millis() as u64, "request");
+    resp
+}

@@ -1,0 +1,367 @@
+//! The landlord's pages: sign in, properties, a property's QR and check-ins, checking a tenant in
+//! (typed or from a photo of the tenant's identity QR), a check-in's live status.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+
+use super::checkin_form::{CheckinFormPage, CheckinFormValues};
+use super::{WebLandlord, error_page, message, render, session_cookie};
+use crate::app::{App, Channel};
+use crate::http::api::{auth as api_auth, checkins, credentials, properties as api_properties};
+use crate::http::error::ApiError;
+use crate::store::{CheckinRecord, Property};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    email: String,
+    error: Option<String>,
+}
+
+pub async fn home(landlord: Result<WebLandlord, Response>) -> Response {
+    match landlord {
+        Ok(_) => Redirect::to("/properties").into_response(),
+        Err(_) => Redirect::to("/login").into_response(),
+    }
+}
+
+pub async fn login_page() -> Response {
+    render(StatusCode::OK, &LoginPage { email: String::new(), error: None })
+}
+
+pub async fn login(State(app): State<App>, Form(form): Form<BTreeMap<String, String>>) -> Response {
+    let email = form.get("email").cloned().unwrap_or_default();
+    let password = form.get("password").cloned().unwrap_or_default();
+    let user = match api_auth::check_credentials(&app, &email, &password, None).await {
+        Ok(user) => user,
+        Err(e @ (ApiError::BadCredentials | ApiError::MfaRequired)) => {
+            let error = match e {
+                ApiError::MfaRequired => "Police officers sign in with their second factor.".to_owned(),
+                _ => "Wrong e-mail address or password.".to_owned(),
+            };
+            return render(StatusCode::UNAUTHORIZED, &LoginPage { email, error: Some(error) });
+        }
+        Err(e) => return error_page(e),
+    };
+    match api_auth::start_session(&app, &user).await {
+        Ok((token, _)) => {
+            let cookie = session_cookie(&token, app.public_url.starts_with("https://"), api_auth::TOKEN_TTL_HOURS * 3600);
+            ([(header::SET_COOKIE, cookie)], Redirect::to("/properties")).into_response()
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+pub async fn logout(State(app): State<App>, landlord: WebLandlord, headers: axum::http::HeaderMap, Form(form): Form<BTreeMap<String, String>>) -> Response {
+    if let Err(resp) = landlord.check_csrf(&form) {
+        return resp;
+    }
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| *k == crate::http::auth::SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned());
+    if let Some(token) = token {
+        if let Err(e) = app.store.delete_session(&crate::http::auth::token_hash(&token)).await {
+            return error_page(e.into());
+        }
+    }
+    let cookie = session_cookie("", false, 0);
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
+}
+
+#[derive(Default)]
+struct PropertyForm {
+    name: String,
+    address: String,
+    jurisdiction: String,
+    time_zone: String,
+}
+
+#[derive(Template)]
+#[template(path = "properties.html")]
+struct PropertiesPage {
+    csrf: String,
+    properties: Vec<Property>,
+    form: PropertyForm,
+    errors: BTreeMap<String, String>,
+}
+
+pub async fn properties(State(app): State<App>, landlord: WebLandlord) -> Response {
+    match app.store.properties_of(&landlord.user.id).await {
+        Ok(properties) => render(
+            StatusCode::OK,
+            &PropertiesPage { csrf: landlord.csrf, properties, form: PropertyForm::default(), errors: BTreeMap::new() },
+        ),
+        Err(e) => error_page(e.into()),
+    }
+}
+
+pub async fn create_property(State(app): State<App>, landlord: WebLandlord, Form(form): Form<BTreeMap<String, String>>) -> Response {
+    if let Err(resp) = landlord.check_csrf(&form) {
+        return resp;
+    }
+    let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let input = api_properties::NewProperty {
+        name: Some(field("name")),
+        address: Some(field("address")),
+        jurisdiction: Some(field("jurisdiction")),
+        time_zone: Some(field("time_zone")),
+    };
+    match api_properties::validate_property(&input) {
+        Ok((name, address, jurisdiction, time_zone)) => {
+            let property = Property {
+                id: uuid::Uuid::now_v7().to_string(),
+                landlord_id: landlord.user.id.clone(),
+                name,
+                address,
+                jurisdiction,
+                time_zone,
+                invitation_epoch: 0,
+                created_at: app.now(),
+            };
+            match app.store.create_property(&property).await {
+                Ok(()) => Redirect::to(&format!("/properties/{}", property.id)).into_response(),
+                Err(e) => error_page(e.into()),
+            }
+        }
+        Err(errors) => {
+            let properties = app.store.properties_of(&landlord.user.id).await.unwrap_or_default();
+            let form = PropertyForm { name: field("name"), address: field("address"), jurisdiction: field("jurisdiction"), time_zone: field("time_zone") };
+            let errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
+            render(StatusCode::UNPROCESSABLE_ENTITY, &PropertiesPage { csrf: landlord.csrf, properties, form, errors })
+        }
+    }
+}
+
+struct CheckinLine {
+    id: String,
+    stay: String,
+    status: String,
+    status_label: String,
+    persons: String,
+    channel: String,
+}
+
+#[derive(Template)]
+#[template(path = "property.html")]
+struct PropertyPage {
+    csrf: String,
+    property: Property,
+    qr_svg: String,
+    invitation_url: String,
+    checkins: Vec<CheckinLine>,
+}
+
+/// "2026-12-01 14:00 → 2026-12-04 11:00" in the property's own offset.
+pub fn stay_text(c: &CheckinRecord) -> String {
+    format!("{} → {}", c.stay.check_in.format("%Y-%m-%d %H:%M"), c.stay.check_out.format("%Y-%m-%d %H:%M"))
+}
+
+pub fn status_label(status: crate::domain::CheckinStatus) -> &'static str {
+    use crate::domain::CheckinStatus as S;
+    match status {
+        S::Submitted => "Submitted",
+        S::Checking => "Checking",
+        S::Verified => "Verified",
+        S::Flagged => "Flagged",
+        S::Resolved => "Resolved",
+        S::CheckedOut => "Checked out",
+        S::Purged => "Erased",
+    }
+}
+
+fn guests(n: i64) -> String {
+    if n == 1 { "1 guest".into() } else { format!("{n} guests") }
+}
+
+pub async fn property(State(app): State<App>, landlord: WebLandlord, Path(id): Path<String>) -> Response {
+    let property = match api_properties::owned(&app, &landlord.user.id, &id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(e),
+    };
+    let checkins = match app.store.checkins_of_property(&property.id, 50).await {
+        Ok(list) => list,
+        Err(e) => return error_page(e.into()),
+    };
+    let invitation_url = app.invitation_url(&property);
+    let page = PropertyPage {
+        csrf: landlord.csrf,
+        qr_svg: crate::qr::render::svg(&invitation_url),
+        invitation_url,
+        checkins: checkins
+            .iter()
+            .map(|c| CheckinLine {
+                id: c.id.clone(),
+                stay: stay_text(c),
+                status: c.status.as_str().to_owned(),
+                status_label: status_label(c.status).to_owned(),
+                persons: guests(c.person_count),
+                channel: c.channel.clone(),
+            })
+            .collect(),
+        property,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Tomorrow's usual stay: check-in today 14:00, check-out tomorrow 11:00, local time.
+fn default_stay(app: &App, property: &Property) -> CheckinFormValues {
+    let today = app.local_today(property);
+    CheckinFormValues {
+        check_in: format!("{}T14:00", today.format("%Y-%m-%d")),
+        check_out: format!("{}T11:00", (today + chrono::Days::new(1)).format("%Y-%m-%d")),
+        document_type: "passport".into(),
+        ..Default::default()
+    }
+}
+
+pub async fn checkin_form(State(app): State<App>, landlord: WebLandlord, Path(id): Path<String>) -> Response {
+    let property = match api_properties::owned(&app, &landlord.user.id, &id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(e),
+    };
+    let form = default_stay(&app, &property);
+    let page = CheckinFormPage::new("Check in a tenant", &property, format!("/properties/{id}/checkin"), Some(landlord.csrf), form, &[]);
+    render(StatusCode::OK, &page)
+}
+
+pub async fn submit_checkin(
+    State(app): State<App>,
+    landlord: WebLandlord,
+    Path(id): Path<String>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Response {
+    if let Err(resp) = landlord.check_csrf(&form) {
+        return resp;
+    }
+    let property = match api_properties::owned(&app, &landlord.user.id, &id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(e),
+    };
+    let values: CheckinFormValues = serde_json::to_value(&form).and_then(serde_json::from_value).unwrap_or_default();
+    let action = format!("/properties/{id}/checkin");
+    let result = match values.to_input(&property.time_zone) {
+        Ok(input) => app.submit(&property, &input, Channel::Landlord).await.map_err(ApiError::from),
+        Err(errors) => Err(ApiError::Validation(errors)),
+    };
+    match result {
+        Ok(accepted) => Redirect::to(&format!("/checkins/{}", accepted.record.id)).into_response(),
+        Err(ApiError::Validation(errors)) => {
+            let page = CheckinFormPage::new("Check in a tenant", &property, action, Some(landlord.csrf), values, &errors);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+/// Reads the photo of a tenant's identity QR and shows the pre-filled check-in form.
+pub async fn scan(State(app): State<App>, landlord: WebLandlord, Path(id): Path<String>, mut multipart: Multipart) -> Response {
+    let property = match api_properties::owned(&app, &landlord.user.id, &id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(e),
+    };
+    let back = format!("/properties/{id}");
+    let mut csrf_ok = false;
+    let mut photo = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("csrf") => csrf_ok = field.text().await.is_ok_and(|t| t == landlord.csrf),
+                Some("photo") => match field.bytes().await {
+                    Ok(bytes) => photo = Some(bytes),
+                    Err(_) => return scan_failed(ApiError::TooLarge { limit_mb: credentials::PHOTO_LIMIT_BYTES >> 20 }, &back),
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => return scan_failed(ApiError::malformed("photo", "The upload could not be read. Try again."), &back),
+        }
+    }
+    if !csrf_ok {
+        return message(StatusCode::FORBIDDEN, "Please try again", "This form expired. Reload the page and try again.", Some((&back, "Back")));
+    }
+    let Some(photo) = photo else {
+        return scan_failed(ApiError::malformed("photo", "Choose or take a photo first."), &back);
+    };
+    match credentials::scan_photo(&app, photo).await {
+        Ok(scanned) => {
+            let mut form = CheckinFormValues::with_person(&scanned.person);
+            let stay = default_stay(&app, &property);
+            form.check_in = stay.check_in;
+            form.check_out = stay.check_out;
+            let mut page = CheckinFormPage::new("Check in a tenant", &property, format!("/properties/{id}/checkin"), Some(landlord.csrf), form, &[]);
+            page.note = Some("Read from the tenant's identity credential; the registry's signature is valid. Check the stay and add a contact.".into());
+            render(StatusCode::OK, &page)
+        }
+        Err(e) => scan_failed(e, &back),
+    }
+}
+
+fn scan_failed(e: ApiError, back: &str) -> Response {
+    let status = e.status();
+    let detail = e.problem().detail.unwrap_or_default();
+    message(status, "The photo could not be used", &detail, Some((back, "Try another photo")))
+}
+
+#[derive(Template)]
+#[template(path = "checkin.html")]
+pub struct CheckinPage {
+    pub heading: String,
+    pub back: Option<String>,
+    pub status: String,
+    pub status_label: String,
+    pub pending: bool,
+    pub flags: Vec<String>,
+    pub stay: String,
+    pub persons: String,
+    pub seals: Vec<SealLine>,
+    pub receipt_json: String,
+}
+
+pub struct SealLine {
+    pub event: String,
+    pub time: String,
+    pub jws: String,
+}
+
+/// The status page of a check-in (shared with the tenant's receipt page).
+pub async fn checkin_page(app: &App, c: CheckinRecord, heading: &str, back: Option<String>, receipt_json: String) -> Result<CheckinPage, ApiError> {
+    let seals = app.store.seals(&c.id).await?;
+    Ok(CheckinPage {
+        heading: heading.to_owned(),
+        back,
+        status: c.status.as_str().to_owned(),
+        status_label: status_label(c.status).to_owned(),
+        pending: c.status.awaits_registry(),
+        flags: c.flags.iter().map(|f| format!("Guest {}: {}", f.person + 1, f.reason.as_str().replace('_', " "))).collect(),
+        stay: stay_text(&c),
+        persons: guests(c.person_count),
+        seals: seals
+            .into_iter()
+            .map(|s| SealLine { event: s.event.as_str().to_owned(), time: s.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(), jws: s.jws })
+            .collect(),
+        receipt_json,
+    })
+}
+
+pub async fn checkin(State(app): State<App>, landlord: WebLandlord, Path(id): Path<String>) -> Response {
+    let result = async {
+        let (c, _) = checkins::readable(&app, None, Some(&landlord.user), &id).await?;
+        let back = Some(format!("/properties/{}", c.property_id));
+        checkin_page(&app, c, "Check-in", back, format!("/v1/checkins/{id}/receipt")).await
+    }
+    .await;
+    match result {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => error_page(e),
+    }
+}

@@ -1,0 +1,138 @@
+//! Server-rendered pages for landlords and tenants (askama templates; progressive enhancement,
+//! no script required). Forms keep what was typed when something is wrong and name each field.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use sha2::{Digest, Sha256};
+
+use crate::app::App;
+use crate::http::auth::{self, SESSION_COOKIE};
+use crate::http::error::ApiError;
+use crate::store::{Role, User};
+
+mod checkin_form;
+mod landlord;
+mod tenant;
+
+pub fn router() -> axum::Router<App> {
+    axum::Router::new()
+        .route("/", get(landlord::home))
+        .route("/static/app.css", get(stylesheet))
+        .route("/login", get(landlord::login_page).post(landlord::login))
+        .route("/logout", post(landlord::logout))
+        .route("/properties", get(landlord::properties).post(landlord::create_property))
+        .route("/properties/{id}", get(landlord::property))
+        .route("/properties/{id}/checkin", get(landlord::checkin_form).post(landlord::submit_checkin))
+        .route("/properties/{id}/scan", post(landlord::scan))
+        .route("/checkins/{id}", get(landlord::checkin))
+        .route("/i/{token}", get(tenant::form).post(tenant::submit))
+        .route("/r/{token}", get(tenant::receipt))
+        .route("/r/{token}/receipt.json", get(tenant::receipt_json))
+}
+
+async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/app.css"))
+        .into_response()
+}
+
+/// Renders a template, or a plain 500 if rendering fails (logged).
+pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; please try again.").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub heading: String,
+    pub message: String,
+    pub link: Option<(String, String)>,
+}
+
+/// A page telling the user what went wrong and what to do.
+pub fn message(status: StatusCode, heading: &str, message: &str, link: Option<(&str, &str)>) -> Response {
+    let page = MessagePage {
+        heading: heading.to_owned(),
+        message: message.to_owned(),
+        link: link.map(|(h, l)| (h.to_owned(), l.to_owned())),
+    };
+    render(status, &page)
+}
+
+/// An API error shown as a page.
+pub fn error_page(e: ApiError) -> Response {
+    let status = e.status();
+    if let ApiError::Internal(detail) = &e {
+        tracing::error!(error = %detail, "internal error on a page");
+    }
+    let detail = e.problem().detail.unwrap_or_default();
+    message(status, e.problem().title.as_str(), &detail, None)
+}
+
+/// The CSRF token of a session: derived from the session token, which only the browser that
+/// holds the `HttpOnly`, `SameSite=Strict` cookie knows.
+pub fn csrf_for(session_token: &str) -> String {
+    use base64::Engine;
+    let digest = Sha256::new().chain_update(b"hospes csrf v1").chain_update(session_token.as_bytes()).finalize();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..18])
+}
+
+/// A landlord signed in through the session cookie. Anyone else is sent to the sign-in page.
+pub struct WebLandlord {
+    pub user: User,
+    pub csrf: String,
+}
+
+pub struct ToLogin;
+
+impl IntoResponse for ToLogin {
+    fn into_response(self) -> Response {
+        Redirect::to("/login").into_response()
+    }
+}
+
+impl FromRequestParts<App> for WebLandlord {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
+        let Some(token) = auth::cookie(parts, SESSION_COOKIE) else { return Err(ToLogin.into_response()) };
+        match app.store.session_user(&auth::token_hash(&token), app.now()).await {
+            Ok(Some(user)) if user.role == Role::Landlord => Ok(WebLandlord { user, csrf: csrf_for(&token) }),
+            Ok(_) => Err(ToLogin.into_response()),
+            Err(e) => Err(error_page(e.into())),
+        }
+    }
+}
+
+impl WebLandlord {
+    /// Checks a form's CSRF token.
+    pub fn check_csrf(&self, form: &BTreeMap<String, String>) -> Result<(), Response> {
+        if form.get("csrf").is_some_and(|t| t == &self.csrf) {
+            Ok(())
+        } else {
+            Err(message(
+                StatusCode::FORBIDDEN,
+                "Please try again",
+                "This form expired or did not come from this site. Reload the page and submit it again.",
+                None,
+            ))
+        }
+    }
+}
+
+/// The cookie that carries a session.
+pub fn session_cookie(token: &str, secure: bool, max_age_secs: i64) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
+}

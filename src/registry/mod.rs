@@ -1,0 +1,102 @@
+//! The population registry, behind the [`Registry`] trait: an HTTP adapter for a registry reached
+//! over the network ([`http::HttpRegistry`]) and a simulated registry with a synthetic population
+//! ([`sim::SimulatedRegistry`]) that runs in-process by default and as its own server
+//! (`hospes registry-sim`).
+//!
+//! The protocol is data-minimising: hospes sends the claims needed for one check (one person's
+//! names, birth date and document) and receives per-field comparison results and the document's
+//! status ([`crate::domain::PersonCheck`]), never the registry's record.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use ed25519_dalek::VerifyingKey;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{DocumentKind, Person, PersonCheck};
+
+pub mod credential;
+pub mod http;
+pub mod server;
+pub mod sim;
+
+/// What hospes asks the registry about one person: the claims needed for one check, no more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct IdentityClaim {
+    pub document: ClaimDocument,
+    pub family_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_family_name: Option<String>,
+    pub given_names: String,
+    /// ISO 8601 date.
+    pub birth_date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ClaimDocument {
+    #[serde(rename = "type")]
+    pub kind: DocumentKind,
+    pub number: String,
+    /// ISO 3166-1 alpha-3.
+    pub issuing_country: String,
+}
+
+impl From<&Person> for IdentityClaim {
+    fn from(p: &Person) -> Self {
+        IdentityClaim {
+            document: ClaimDocument {
+                kind: p.document.kind,
+                number: p.document.number.clone(),
+                issuing_country: p.document.issuing_country.clone(),
+            },
+            family_name: p.family_name.clone(),
+            second_family_name: p.second_family_name.clone(),
+            given_names: p.given_names.clone(),
+            birth_date: p.birth_date.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+/// Why the registry gave no usable answer. Every variant is transient from hospes's point of
+/// view except [`RegistryError::Protocol`], which is retried too (the registry may be mid-deploy)
+/// but never taken as an answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegistryError {
+    #[error("registry unavailable: {0}")]
+    Unavailable(String),
+    #[error("registry timed out")]
+    Timeout,
+    #[error("registry asked us to slow down")]
+    RateLimited { retry_after: Option<Duration> },
+    #[error("registry answered something we do not understand: {0}")]
+    Protocol(String),
+}
+
+impl RegistryError {
+    /// A delay the registry asked for, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            RegistryError::RateLimited { retry_after } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// A short label for metrics and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RegistryError::Unavailable(_) => "unavailable",
+            RegistryError::Timeout => "timeout",
+            RegistryError::RateLimited { .. } => "rate_limited",
+            RegistryError::Protocol(_) => "protocol",
+        }
+    }
+}
+
+#[async_trait]
+pub trait Registry: Send + Sync + 'static {
+    /// Checks one person's claims.
+    async fn check(&self, claim: &IdentityClaim) -> Result<PersonCheck, RegistryError>;
+    /// The public keys with which the registry signs identity credentials, by key id.
+    async fn credential_keys(&self) -> Result<BTreeMap<String, VerifyingKey>, RegistryError>;
+}

@@ -1,0 +1,105 @@
+//! Assembling and running the service: `serve` (HTTP and, by default, workers) and `worker`
+//! (workers only), with graceful shutdown on SIGTERM or Ctrl-C.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::sync::{Notify, watch};
+
+use crate::app::App;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Environment, Settings};
+use crate::jobs::Worker;
+use crate::registry::Registry;
+use crate::registry::http::HttpRegistry;
+use crate::registry::sim::{Population, SimulatedRegistry};
+use crate::seal::KeyRing;
+
+/// Timeout of one registry request.
+pub const REGISTRY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Photos decoded at once (each may take a few hundred MB at 48 MP).
+pub const CONCURRENT_DECODES: usize = 2;
+
+/// Builds the application from its settings: connects and migrates the database, loads the key
+/// ring (generating development keys when allowed), and picks the registry.
+pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+    let may_generate = settings.environment == Environment::Development;
+    let keys = KeyRing::load_or_generate(&settings.keys_dir, may_generate).context("loading the seal keys")?;
+    let secret = crate::seal::keyring::secret(&settings.keys_dir, "invitation.secret", may_generate)
+        .context("loading the invitation secret")?;
+    let url = settings.database_url()?;
+    let store = crate::store::connect(&url).await.with_context(|| format!("connecting to {}", crate::config::redact_url(&url)))?;
+    store.migrate().await.context("migrating the database")?;
+    let registry: Arc<dyn Registry> = match &settings.registry_url {
+        Some(url) => Arc::new(HttpRegistry::new(url, REGISTRY_TIMEOUT)?),
+        None => Arc::new(SimulatedRegistry::new(Population::generate(settings.registry_population, settings.registry_seed))),
+    };
+    Ok(App {
+        store,
+        registry,
+        keys: Arc::new(keys),
+        clock,
+        invitations: crate::invitation::InvitationSigner::new(secret),
+        qr: crate::qr::Decoder::new(CONCURRENT_DECODES, crate::qr::Limits::default()),
+        public_url: settings.public_url(),
+        invitation_ttl: chrono::Duration::days(i64::from(settings.invitation_ttl_days)),
+        wake: Arc::new(Notify::new()),
+    })
+}
+
+/// Starts `n` workers; they stop (after finishing their current job) when `shutdown` turns true.
+pub fn spawn_workers(app: &App, n: usize, shutdown: &watch::Receiver<bool>) -> tokio::task::JoinSet<()> {
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        set.spawn(Worker::new(app.clone()).run(shutdown.clone()));
+    }
+    set
+}
+
+/// Resolves when the process is asked to stop (SIGTERM or Ctrl-C).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// `hospes serve`.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = build_app(&settings, Arc::new(SystemClock)).await?;
+    let listener = tokio::net::TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
+    tracing::info!(listen = %listener.local_addr()?, database = app.store.backend(), workers = settings.workers,
+        registry = if settings.registry_url.is_some() { "http" } else { "simulated" }, "hospes serving");
+    let (stop, stopped) = watch::channel(false);
+    let mut workers = spawn_workers(&app, settings.workers, &stopped);
+    let router = crate::http::router(app);
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    let _ = stop.send(true);
+    while workers.join_next().await.is_some() {}
+    tracing::info!("hospes stopped");
+    Ok(())
+}
+
+/// `hospes worker`: workers only, no HTTP.
+pub async fn worker(settings: Settings, count: usize) -> anyhow::Result<()> {
+    let app = build_app(&settings, Arc::new(SystemClock)).await?;
+    let (stop, stopped) = watch::channel(false);
+    let mut workers = spawn_workers(&app, count, &stopped);
+    shutdown_signal().await;
+    tracing::info!("stopping workers after their current job");
+    let _ = stop.send(true);
+    while workers.join_next().await.is_some() {}
+    Ok(())
+}

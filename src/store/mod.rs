@@ -1,0 +1,235 @@
+//! Storage: the [`Store`] trait and its two implementations, SQLite (the embedded default) and
+//! PostgreSQL (production, several instances sharing one database).
+//!
+//! Each method is one unit of work: a method that writes several rows does so in one transaction,
+//! so the service decides what commits together by choosing the method (accepting a check-in
+//! writes the check-in, its persons, its first seal and its registry-check job at once). All SQL
+//! of the product lives under this module; the SQL that both engines understand is written once
+//! (`shared.rs`), and each backend adds only what differs (opening a write transaction, claiming a
+//! job).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::domain::{CheckinStatus, Contact, Event, Flag, Person, Stay};
+
+#[macro_use]
+mod shared;
+mod postgres;
+mod sqlite;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write (e.g. an e-mail address already in use).
+    #[error("conflict on {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Opens the store named by `url` (`sqlite://PATH` or `postgres://...`), creating the SQLite file
+/// and its directory when missing. Migrations are not run here (see [`Store::migrate`]).
+pub async fn connect(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(PgStore::connect(url).await?))
+    } else {
+        Ok(std::sync::Arc::new(SqliteStore::connect(url).await?))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Landlord,
+    Police,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Landlord => "landlord",
+            Role::Police => "police",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "landlord" => Role::Landlord,
+            "police" => Role::Police,
+            "admin" => Role::Admin,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: Role,
+    /// ISO 3166-2 codes an officer works in.
+    pub jurisdictions: Vec<String>,
+    pub totp_secret: Option<String>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    pub id: String,
+    pub landlord_id: String,
+    pub name: String,
+    pub address: String,
+    /// ISO 3166-2 code.
+    pub jurisdiction: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// Invitations carry the epoch they were issued under; raising it revokes them all.
+    pub invitation_epoch: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A check-in without its persons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckinRecord {
+    pub id: String,
+    pub property_id: String,
+    pub landlord_id: String,
+    pub jurisdiction: String,
+    pub status: CheckinStatus,
+    pub flags: Vec<Flag>,
+    /// How it arrived: `invitation`, `landlord`, `credential`.
+    pub channel: String,
+    pub stay: Stay,
+    pub contact: Contact,
+    pub person_count: i64,
+    /// Salt of the persons' digests in the seals.
+    pub digest_salt: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealRecord {
+    pub checkin_id: String,
+    /// 0 for the first seal of a check-in, then 1, 2, ...
+    pub seq: i64,
+    pub event: Event,
+    /// The compact JWS exactly as signed.
+    pub jws: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A job to enqueue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJob {
+    pub kind: String,
+    pub checkin_id: Option<String>,
+    pub payload: serde_json::Value,
+    pub max_attempts: i32,
+    pub run_at: DateTime<Utc>,
+}
+
+/// A claimed job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub checkin_id: Option<String>,
+    pub payload: serde_json::Value,
+    /// Attempts started so far, including this one.
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub lease_until: DateTime<Utc>,
+}
+
+/// Everything accepting a check-in writes, in one transaction.
+#[derive(Debug, Clone)]
+pub struct NewCheckin {
+    pub record: CheckinRecord,
+    pub persons: Vec<Person>,
+    /// SHA-256 of the tenant's receipt token.
+    pub receipt_token_hash: Vec<u8>,
+    pub first_seal: SealRecord,
+    pub job: NewJob,
+}
+
+/// A sealed state change: applied only if the check-in is still in `expected` status (so two
+/// workers racing on the same outcome seal it once), optionally completing the job that made it.
+#[derive(Debug, Clone)]
+pub struct EventWrite {
+    pub checkin_id: String,
+    pub expected: CheckinStatus,
+    pub new_status: CheckinStatus,
+    /// New flags, when the event changes them.
+    pub flags: Option<Vec<Flag>>,
+    pub seal: SealRecord,
+    /// `(job id, worker)` to mark done in the same transaction.
+    pub complete_job: Option<(i64, String)>,
+}
+
+/// What happened to a job given back by its worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobRelease {
+    /// Try again at this time.
+    Retry { run_at: DateTime<Utc>, error: String },
+    /// Give up: the job moves to the dead letters.
+    Dead { error: String },
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Applies the migrations of this backend.
+    async fn migrate(&self) -> StoreResult<()>;
+    /// A trivial query, for readiness checks.
+    async fn ping(&self) -> StoreResult<()>;
+
+    async fn create_user(&self, user: &User) -> StoreResult<()>;
+    async fn user(&self, id: &str) -> StoreResult<Option<User>>;
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+
+    async fn create_session(&self, token_hash: &[u8], user_id: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()>;
+    /// The user of a live session (not expired at `now`), touching its last-seen time.
+    async fn session_user(&self, token_hash: &[u8], now: DateTime<Utc>) -> StoreResult<Option<User>>;
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+
+    async fn create_property(&self, property: &Property) -> StoreResult<()>;
+    async fn property(&self, id: &str) -> StoreResult<Option<Property>>;
+    async fn properties_of(&self, landlord_id: &str) -> StoreResult<Vec<Property>>;
+
+    /// Stores a check-in, its persons, its first seal and its job in one transaction.
+    async fn accept_checkin(&self, checkin: &NewCheckin) -> StoreResult<()>;
+    async fn checkin(&self, id: &str) -> StoreResult<Option<CheckinRecord>>;
+    async fn checkin_by_receipt_token(&self, token_hash: &[u8]) -> StoreResult<Option<CheckinRecord>>;
+    async fn checkins_of_property(&self, property_id: &str, limit: i64) -> StoreResult<Vec<CheckinRecord>>;
+    async fn persons(&self, checkin_id: &str) -> StoreResult<Vec<Person>>;
+    async fn seals(&self, checkin_id: &str) -> StoreResult<Vec<SealRecord>>;
+    /// Marks a check-in `checking` if it is `submitted` (not a sealed event).
+    async fn mark_checking(&self, checkin_id: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Applies a sealed state change; `Ok(false)` when the check-in was no longer in the expected
+    /// status or the event was already sealed (nothing written, the job is still completed).
+    async fn record_event(&self, write: &EventWrite) -> StoreResult<bool>;
+
+    /// Claims the oldest ready job (or one whose lease ran out) for `worker` until `lease_until`.
+    async fn claim_job(&self, worker: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> StoreResult<Option<Job>>;
+    /// Extends the lease of a job this worker still holds; `false` when it no longer holds it.
+    async fn extend_lease(&self, job_id: i64, worker: &str, lease_until: DateTime<Utc>) -> StoreResult<bool>;
+    async fn complete_job(&self, job_id: i64, worker: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    async fn release_job(&self, job_id: i64, worker: &str, release: &JobRelease, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Jobs ready to run at `now` (the queue depth).
+    async fn ready_jobs(&self, now: DateTime<Utc>) -> StoreResult<i64>;
+}

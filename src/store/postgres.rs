@@ -1,0 +1,60 @@
+//! PostgreSQL, for production: several service instances share one database. Workers claim jobs
+//! with `FOR UPDATE SKIP LOCKED`, so they never wait on each other's rows.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+use super::StoreResult;
+use super::shared::{Backend, JobRow};
+
+const CLAIM_SQL: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, locked_by = $3, updated_at = $1 \
+     WHERE id = (SELECT id FROM jobs WHERE (state = 'ready' AND run_at <= $1) OR (state = 'running' AND lease_until < $1) \
+                 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+     RETURNING id, kind, checkin_id, payload, attempts, max_attempts, lease_until";
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl Backend for PgStore {
+    type Db = sqlx::Postgres;
+}
+
+impl PgStore {
+    pub const BACKEND: &'static str = "postgres";
+
+    pub async fn connect(url: &str) -> StoreResult<PgStore> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Ok(PgStore { pool })
+    }
+
+    fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn run_migrations(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations/postgres").run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    async fn claim_job_inner(
+        &self,
+        worker: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        lease_until: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Option<JobRow>> {
+        Ok(sqlx::query_as(CLAIM_SQL).bind(now).bind(lease_until).bind(worker).fetch_optional(&self.pool).await?)
+    }
+}
+
+impl_store!(PgStore);
