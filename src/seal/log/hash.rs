@@ -8,7 +8,7 @@ use std::fmt;
 
 use super::LogError;
 
-/// Size of a [`Hash`] in bytes (SHA-256).
+/// Size of a [`struct@Hash`] in bytes (SHA-256).
 pub const HASH_SIZE: usize = 32;
 
 /// A node of the Merkle tree: a leaf hash, an interior node hash or a root hash.

@@ -3,7 +3,7 @@
 //! `tlog-checkpoint`s signed as C2SP `signed-note`s.
 //!
 //! This module is pure: no database, no clock, no I/O. The log's state is the list of *stored
-//! hashes* in the Go sumdb / `tlog_tiles` layout (see [`store`]): appending leaf `n` stores its leaf
+//! hashes* in the Go sumdb / `tlog_tiles` layout (see [`stored_hash_index`]): appending leaf `n` stores its leaf
 //! hash plus the hashes of the subtrees it completes, at dense, append-only *stored-hash indexes*,
 //! and every root, inclusion proof and consistency proof is computed from at most `O(log n)` of
 //! them. The database layer owns the table; this module says which indexes to read and what to

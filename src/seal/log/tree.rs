@@ -53,7 +53,7 @@ fn sorted(mut indexes: Vec<u64>) -> Vec<u64> {
 /// The stored hashes of a tree of `tree_size` leaves that appending `count` leaves reads (to hash
 /// the subtrees the new leaves complete, and the new root): at most about `2 log2(tree_size)`.
 pub fn indexes_for_append(tree_size: u64, count: u64) -> Result<Vec<u64>, LogError> {
-    let new_size = tree_size.checked_add(count).unwrap_or(u64::MAX);
+    let new_size = tree_size.saturating_add(count);
     check_sizes(tree_size, new_size)?;
     let base = stored_hash_count(tree_size);
     let mut need = Vec::new();
