@@ -497,6 +497,19 @@ proptest! {
         }
     }
 
+    /// Whatever a hostile receipt claims, verification answers with an error, never a panic.
+    #[test]
+    fn verification_of_arbitrary_input_never_panics(
+        index in any::<u64>(), size in any::<u64>(), old in any::<u64>(), len in 0usize..80, seed in any::<u8>()
+    ) {
+        let proof: Vec<Hash> = (0..len).map(|i| leaf_hash(&[seed, i as u8])).collect();
+        let root = leaf_hash(&[seed]);
+        let _ = log::verify_inclusion(&root, index, size, &proof, &root);
+        let _ = log::verify_inclusion(&root, index % size.max(1), size, &proof, &root);
+        let _ = log::verify_consistency(old, &root, size, &root, &proof);
+        let _ = log::verify_consistency(old % size.max(1), &root, size, &root, &proof);
+    }
+
     /// Appending in random batches gives the same log as appending one leaf at a time.
     #[test]
     fn random_batches_build_the_same_log(batches in proptest::collection::vec(1u64..40, 1..12)) {
