@@ -15,17 +15,3 @@ pub mod names;
 pub mod profile;
 
 pub use profile::{Profile, ProfileKind};
-
-use crate::domain::FieldMatch;
-
-/// Compares one name field of the registry's record with the declared one, by the rules of
-/// [`names::match_names`] applied to that field alone (a missing component is a probable
-/// match, an extra one needs review, a typo is scored, different scripts need
-/// transliteration). Malformed input (invisible characters, mixed scripts) needs review.
-///
-/// Prefer [`names::match_names`] on whole names where both fields are at hand: it also
-/// recognises family and given names entered the wrong way round.
-pub fn compare_name_field(registry: &str, declared: &str) -> FieldMatch {
-    let d = names::match_names(&names::NameParts::new(registry, ""), &names::NameParts::new(declared, ""));
-    d.decision.field_match()
-}

@@ -3,4 +3,7 @@
 
 mod bad_input;
 mod helpers;
+mod interop;
 mod journey;
+mod pages;
+mod store_story;
