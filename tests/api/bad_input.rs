@@ -231,3 +231,15 @@ async fn unknown_routes_answer_problem_json() {
     let resp = app.client.get(app.url("/v1/nothing-here")).send().await.unwrap();
     assert_problem(resp, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn document_validation_answers_like_intake() {
+    let app = TestApp::spawn().await;
+    let valid: Value = app.client.post(app.url("/v1/documents/validate")).json(&json!({"scheme": "es.dni", "input": "12345678-z"}))
+        .send().await.unwrap().json().await.unwrap();
+    assert_eq!(valid["valid"], true, "{valid}");
+    assert_eq!(valid["normalized"], "12345678Z");
+    let bad: Value = app.client.post(app.url("/v1/documents/validate")).json(&json!({"scheme": "es.dni", "input": "12345678A"}))
+        .send().await.unwrap().json().await.unwrap();
+    assert_eq!((bad["valid"].clone(), bad["error_class"].clone()), (json!(false), json!("checksum")));
+}

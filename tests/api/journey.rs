@@ -321,3 +321,29 @@ async fn a_registry_that_never_answers_ends_registry_unavailable_and_never_verif
     let receipt = app.receipt(id, &token).await.text().await.unwrap();
     assert!(verify_cli(&app, &receipt).await.0);
 }
+
+#[tokio::test]
+async fn the_registry_check_works_over_http_against_the_registry_simulator() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let registry_url = format!("http://{}", listener.local_addr().unwrap());
+    let sim = hospes::registry::sim::SimulatedRegistry::new(population().clone());
+    let router = hospes::registry::server::router(sim, Default::default());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let http = hospes::registry::http::HttpRegistry::new(&registry_url, std::time::Duration::from_secs(5)).unwrap();
+    let app = TestApp::spawn_with(std::sync::Arc::new(http)).await;
+    let token = app.landlord("l@example.com").await;
+    let property = app.madrid_property(&token).await;
+    let good = submit_by_invitation(&app, &property, person_json(person_with("valid", Some("ESP")))).await;
+    let mut wrong = person_json(person_with("valid", Some("ITA")));
+    wrong["birth_date"] = json!("1971-02-03");
+    let bad = submit_by_invitation(&app, &property, wrong).await;
+    app.drain_jobs().await;
+    let status = |v: Value| v["status"].as_str().unwrap().to_owned();
+    assert_eq!(status(app.get_checkin(good["id"].as_str().unwrap(), &token).await.json().await.unwrap()), "verified");
+    assert_eq!(status(app.get_checkin(bad["id"].as_str().unwrap(), &token).await.json().await.unwrap()), "flagged");
+    // Identity credentials verify with the keys the registry publishes over HTTP.
+    let person = &person_with("valid", Some("FRA")).person;
+    let credential = hospes::registry::credential::issue(&population().credential_key(), "registry-sim", person, app.app.now().timestamp(), 600);
+    let resp = app.scan(&token, hospes::qr::render::png(&credential, 5), "id.png").await;
+    assert_eq!(resp.status(), 200);
+}
