@@ -101,7 +101,11 @@ impl App {
 
     /// Validates a submission for `property` without storing it.
     pub fn validate(&self, property: &Property, input: &SubmissionInput) -> Result<Submission, Vec<FieldError>> {
-        intake::validate_submission(input, &Profile::for_jurisdiction(&property.jurisdiction), self.local_today(property))
+        let mut profile = Profile::for_jurisdiction(&property.jurisdiction);
+        if let Ok(tz) = property.time_zone.parse::<chrono_tz::Tz>() {
+            profile = profile.with_time_zone(tz);
+        }
+        intake::validate_submission(input, &profile, self.local_today(property))
     }
 
     /// Accepts a check-in: validates it, then stores it with its first seal (`submitted`) and its

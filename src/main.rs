@@ -46,7 +46,16 @@ enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
-    /// QR codes in photos.
+    /// Identity-document numbers and machine-readable zones.
+    Documents {
+        #[command(subcommand)]
+        command: DocumentsCommand,
+    },
+    /// Name comparison as the registry check does it.
+    Names {
+        #[command(subcommand)]
+        command: NamesCommand,
+    },    /// QR codes in photos.
     Qr {
         #[command(subcommand)]
         command: QrCommand,
@@ -61,6 +70,30 @@ enum QrCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// One JSON object per file: {"file", "texts" | "error", "ms"}.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DocumentsCommand {
+    /// Reads JSON Lines on stdin (`{"scheme"|"country", "input"}` or `{"mrz"}`) and prints one
+    /// verdict per line.
+    Validate {
+        /// JSON Lines in and out (the only format).
+        #[arg(long)]
+        json: bool,
+        /// Reference date for birth-date plausibility and expiry (default: today, UTC).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NamesCommand {
+    /// Reads `{"registry": ..., "declared": ...}` lines on stdin and prints one decision per line.
+    Match {
+        /// JSON Lines in and out (the only format).
         #[arg(long)]
         json: bool,
     },
@@ -214,6 +247,13 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => return verify(args).await,
         Command::RegistrySim(args) => registry_sim(args).await?,
         Command::Users { command } => users(command).await?,
+        Command::Documents { command: DocumentsCommand::Validate { json: _, as_of } } => {
+            let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            hospes::identity::cli::documents_validate_jsonl(std::io::stdin().lock(), std::io::stdout().lock(), as_of)?;
+        }
+        Command::Names { command: NamesCommand::Match { json: _ } } => {
+            hospes::identity::cli::names_match_jsonl(std::io::stdin().lock(), std::io::stdout().lock())?;
+        }
         Command::Qr { command: QrCommand::Decode { files, json } } => {
             let failures = if json {
                 hospes::qr::cli::decode_files(&files, &mut std::io::stdout().lock())?

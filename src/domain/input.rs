@@ -18,6 +18,10 @@ pub struct DocumentInput {
     pub issuing_country: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_number: Option<String>,
+    /// The document's machine-readable zone (ICAO 9303, lines separated by `\n`), when it was
+    /// read from the document; intake checks it and compares it with the declared fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mrz: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

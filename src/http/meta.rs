@@ -24,8 +24,14 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
     })
 }
 
-pub fn router(openapi_yaml: String) -> axum::Router<App> {
+pub fn router(openapi: &utoipa::openapi::OpenApi) -> axum::Router<App> {
+    let openapi_yaml = openapi.to_yaml().expect("the OpenAPI document serialises");
+    let docs = axum::response::Html(docs_page(openapi));
     axum::Router::new()
+        .route("/docs", get(move || {
+            let docs = docs.clone();
+            async move { docs }
+        }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -74,4 +80,48 @@ pub async fn observe(req: Request, next: Next) -> Response {
     metrics::histogram!("hospes_http_request_seconds", "route" => route.clone()).record(elapsed.as_secs_f64());
     tracing::debug!(http.method = %method, http.route = %route, http.status = status, duration_ms = elapsed.as_millis() as u64, "request");
     resp
+}
+
+struct Operation {
+    method: String,
+    path: String,
+    summary: String,
+    statuses: String,
+    auth: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "docs.html")]
+struct DocsPage {
+    operations: Vec<Operation>,
+    problems: Vec<(&'static str, u16, &'static str)>,
+}
+
+/// `/docs`: the API rendered from the same OpenAPI document, on the server, with no asset from
+/// another host.
+pub fn docs_page(openapi: &utoipa::openapi::OpenApi) -> String {
+    use askama::Template;
+    let mut operations = Vec::new();
+    for (path, item) in &openapi.paths.paths {
+        let methods = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        for (method, op) in methods {
+            let Some(op) = op else { continue };
+            let statuses = op.responses.responses.keys().cloned().collect::<Vec<_>>().join(", ");
+            operations.push(Operation {
+                method: method.to_owned(),
+                path: path.clone(),
+                summary: op.summary.clone().or_else(|| op.description.clone()).unwrap_or_default(),
+                statuses,
+                auth: op.security.as_ref().is_some_and(|s| !s.is_empty()),
+            });
+        }
+    }
+    let page = DocsPage { operations, problems: crate::http::error::PROBLEM_CODES.to_vec() };
+    page.render().unwrap_or_else(|_| "API documentation could not be rendered; see /openapi.yaml".into())
 }

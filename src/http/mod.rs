@@ -21,10 +21,9 @@ pub const JSON_LIMIT_BYTES: usize = 1024 * 1024;
 /// The whole service's router.
 pub fn router(app: App) -> axum::Router {
     let (api, openapi) = api::router();
-    let yaml = openapi.to_yaml().expect("the OpenAPI document serialises");
     axum::Router::new()
         .merge(api)
-        .merge(meta::router(yaml))
+        .merge(meta::router(&openapi))
         .merge(web::router())
         .fallback(|| async { error::ApiError::NotFound })
         .layer(axum::middleware::from_fn(meta::observe))

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::{IdentityClaim, Registry, RegistryError};
 use crate::domain::{Document, DocumentKind, DocumentStatus, FieldMatch, Person, PersonCheck};
+use crate::identity::names::{NameParts, match_names};
 
 /// Population of `serve`'s in-process registry unless configured otherwise.
 pub const DEFAULT_POPULATION: usize = 1000;
@@ -269,12 +270,16 @@ impl SimulatedRegistry {
             return PersonCheck { found: false, family_name: None, given_names: None, birth_date: None, document_status: None };
         };
         let truth = &record.person;
-        let family = match (&truth.second_family_name, &claim.second_family_name) {
-            (Some(t2), Some(c2)) => worst(compare_name(&truth.family_name, &claim.family_name), compare_name(t2, c2)),
-            (Some(_), None) => worst(compare_name(&truth.family_name, &claim.family_name), FieldMatch::ProbableMatch),
-            (None, Some(_)) => compare_name(&truth.family_name, &claim.family_name).min_probable(),
-            (None, None) => compare_name(&truth.family_name, &claim.family_name),
+        // The whole name is compared at once, so that swapped family and given names, a missing
+        // second surname or a second given name are judged by the name rules as a whole.
+        let declared = NameParts {
+            family: match &claim.second_family_name {
+                Some(second) => format!("{} {second}", claim.family_name),
+                None => claim.family_name.clone(),
+            },
+            given: claim.given_names.clone(),
         };
+        let names = match_names(&NameParts::from_person(truth), &declared);
         let birth = if truth.birth_date.format("%Y-%m-%d").to_string() == claim.birth_date {
             FieldMatch::Match
         } else {
@@ -282,39 +287,12 @@ impl SimulatedRegistry {
         };
         PersonCheck {
             found: true,
-            family_name: Some(family),
-            given_names: Some(compare_name(&truth.given_names, &claim.given_names)),
+            family_name: Some(names.family),
+            given_names: Some(names.given),
             birth_date: Some(birth),
             document_status: Some(record.truth.document_status),
         }
     }
-}
-
-/// Compares a registry name with a declared one using hospes's name rules.
-fn compare_name(registry: &str, declared: &str) -> FieldMatch {
-    crate::identity::compare_name_field(registry, declared)
-}
-
-trait MinProbable {
-    fn min_probable(self) -> FieldMatch;
-}
-
-impl MinProbable for FieldMatch {
-    fn min_probable(self) -> FieldMatch {
-        if self == FieldMatch::Match { FieldMatch::ProbableMatch } else { self }
-    }
-}
-
-/// The less certain of two results.
-fn worst(a: FieldMatch, b: FieldMatch) -> FieldMatch {
-    let rank = |m: FieldMatch| match m {
-        FieldMatch::Match => 0,
-        FieldMatch::ProbableMatch => 1,
-        FieldMatch::NeedsTransliteration => 2,
-        FieldMatch::NeedsReview => 3,
-        FieldMatch::NoMatch => 4,
-    };
-    if rank(a) >= rank(b) { a } else { b }
 }
 
 #[async_trait]

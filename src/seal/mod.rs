@@ -7,6 +7,7 @@
 
 pub mod jws;
 pub mod keyring;
+pub mod log;
 pub mod payload;
 pub mod receipt;
 

@@ -26,8 +26,20 @@ pub struct CheckinRequest {
     /// The property, for a landlord-assisted check-in (with the landlord's bearer token).
     #[serde(default)]
     pub property_id: Option<String>,
-    #[serde(flatten)]
-    pub submission: SubmissionInput,
+    #[serde(default)]
+    pub stay: Option<crate::domain::input::StayInput>,
+    #[serde(default)]
+    pub persons: Vec<crate::domain::input::PersonInput>,
+    #[serde(default)]
+    pub contact: Option<crate::domain::input::ContactInput>,
+}
+
+impl CheckinRequest {
+    /// The part the identity rules validate. (Not `#[serde(flatten)]`: flattening would hide the
+    /// path of a malformed field.)
+    pub fn submission(&self) -> SubmissionInput {
+        SubmissionInput { stay: self.stay.clone(), persons: self.persons.clone(), contact: self.contact.clone() }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -139,7 +151,7 @@ pub async fn submit(
     ApiJson(req): ApiJson<CheckinRequest>,
 ) -> Result<Response, ApiError> {
     let (property, channel) = submission_property(&app, user.as_ref(), &req).await?;
-    let accepted = app.submit(&property, &req.submission, channel).await?;
+    let accepted = app.submit(&property, &req.submission(), channel).await?;
     Ok(accepted_response(&accepted))
 }
 

@@ -11,6 +11,7 @@ use crate::app::App;
 pub mod auth;
 pub mod checkins;
 pub mod credentials;
+pub mod documents;
 pub mod properties;
 
 #[derive(OpenApi)]
@@ -28,6 +29,7 @@ with a stable `code`; see the `Problem` and `ProblemCode` schemas.",
         (name = "auth", description = "Sign in"),
         (name = "properties", description = "A landlord's properties and their check-in QR codes"),
         (name = "checkins", description = "Check-ins, their status and their sealed receipts"),
+        (name = "documents", description = "Document numbers and machine-readable zones, validated as at intake"),
     ),
     components(schemas(crate::http::error::Problem, crate::domain::FieldError))
 )]
@@ -77,6 +79,7 @@ pub fn router() -> (axum::Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(checkins::get))
         .routes(routes!(checkins::receipt))
         .routes(routes!(credentials::scan))
+        .routes(routes!(documents::validate))
         .split_for_parts()
 }
 

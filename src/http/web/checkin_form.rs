@@ -137,6 +137,7 @@ impl CheckinFormValues {
                     number: opt(&self.document_number),
                     issuing_country: opt(&self.issuing_country),
                     support_number: opt(&self.support_number),
+                    mrz: None,
                 }),
                 guardian: None,
             }],

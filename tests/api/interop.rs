@@ -1,0 +1,67 @@
+//! Interoperability: receipts verify with an independent JOSE implementation (Python's
+//! `jwcrypto`), and the committed `openapi.yaml` is exactly what the code generates.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// The Python with `jwcrypto` installed, from `HOSPES_PYTHON` (`.ci/run` sets it to its venv).
+fn python() -> Option<String> {
+    std::env::var("HOSPES_PYTHON").ok()
+}
+
+#[tokio::test]
+async fn receipts_verify_with_jwcrypto_and_a_tampered_one_does_not() {
+    let Some(python) = python() else {
+        eprintln!("jwcrypto interop skipped: set HOSPES_PYTHON to a Python with jwcrypto (.ci/run does)");
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let token = app.landlord("l@example.com").await;
+    let property = app.madrid_property(&token).await;
+    let body = json!({"invitation": invitation_of(&property), "stay": stay_json(),
+        "persons": [person_json(person_with("valid", Some("CHN")))], "contact": {"phone": "+86 138 0000 0000"}});
+    let accepted: Value = app.submit_checkin(None, &body).await.json().await.unwrap();
+    app.drain_jobs().await;
+    let id = accepted["id"].as_str().unwrap();
+    let receipt: Value = app.receipt(id, &token).await.json().await.unwrap();
+    let jwks = app.client.get(app.url("/.well-known/jwks.json")).send().await.unwrap().text().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("jwks.json"), jwks).unwrap();
+    std::fs::write(dir.path().join("receipt.json"), receipt.to_string()).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/jose_verify_receipt.py");
+    let run = |file: &str| {
+        std::process::Command::new(&python)
+            .arg(script)
+            .arg(dir.path().join(file))
+            .arg(dir.path().join("jwks.json"))
+            .output()
+            .expect("run python")
+    };
+    let out = run("receipt.json");
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("VALID: 2 seal(s)"));
+
+    let mut tampered = receipt.clone();
+    let jws = tampered["seals"][1]["jws"].as_str().unwrap().to_owned();
+    let (head, sig) = jws.rsplit_once('.').unwrap();
+    let mut sig = sig.as_bytes().to_vec();
+    sig[5] = if sig[5] == b'A' { b'B' } else { b'A' };
+    tampered["seals"][1]["jws"] = json!(format!("{head}.{}", String::from_utf8(sig).unwrap()));
+    std::fs::write(dir.path().join("tampered.json"), tampered.to_string()).unwrap();
+    assert!(!run("tampered.json").status.success(), "jwcrypto must refuse a changed signature");
+}
+
+#[test]
+fn the_committed_openapi_document_is_what_the_code_generates() {
+    let generated = hospes::http::api::openapi_yaml();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
+    if std::env::var("HOSPES_UPDATE_OPENAPI").is_ok() {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "openapi.yaml is out of date: regenerate it with `HOSPES_UPDATE_OPENAPI=1 cargo test --test api openapi`"
+    );
+}

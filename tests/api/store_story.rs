@@ -1,0 +1,168 @@
+//! One story through every method of the `Store` trait, run against SQLite always and against
+//! PostgreSQL when `HOSPES_TEST_DATABASE=postgres` (as `.ci/run` does): both backends must behave
+//! the same.
+
+use chrono::{Duration, Utc};
+use hospes::domain::{CheckinStatus, Contact, Event, Flag, FlagReason, Stay};
+use hospes::store::{CheckinRecord, EventWrite, JobRelease, NewCheckin, NewJob, Property, Role, SealRecord, Store, StoreError, User};
+
+use crate::helpers::{TestDb, person_with};
+
+async fn story(store: &dyn Store) {
+    let now = Utc::now();
+    store.ping().await.unwrap();
+
+    // Users and sessions.
+    let user = User {
+        id: "u1".into(),
+        email: "l@example.com".into(),
+        password_hash: "$argon2id$...".into(),
+        role: Role::Landlord,
+        jurisdictions: vec![],
+        totp_secret: None,
+        disabled: false,
+        created_at: now,
+    };
+    store.create_user(&user).await.unwrap();
+    assert!(matches!(store.create_user(&User { id: "u2".into(), ..user.clone() }).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.user_by_email("l@example.com").await.unwrap().unwrap().id, "u1");
+    assert_eq!(store.user("u1").await.unwrap().unwrap().created_at.timestamp(), now.timestamp());
+    let police = User { id: "p1".into(), email: "p@example.com".into(), role: Role::Police, jurisdictions: vec!["ES-M".into(), "ES-B".into()], ..user.clone() };
+    store.create_user(&police).await.unwrap();
+    assert_eq!(store.user("p1").await.unwrap().unwrap().jurisdictions, vec!["ES-M", "ES-B"]);
+    store.create_session(b"hash-1", "u1", now, now + Duration::hours(1)).await.unwrap();
+    assert_eq!(store.session_user(b"hash-1", now).await.unwrap().unwrap().id, "u1");
+    assert!(store.session_user(b"hash-1", now + Duration::hours(2)).await.unwrap().is_none(), "expired");
+    assert!(store.session_user(b"other", now).await.unwrap().is_none());
+    store.delete_session(b"hash-1").await.unwrap();
+    assert!(store.session_user(b"hash-1", now).await.unwrap().is_none());
+
+    // Properties.
+    let property = Property {
+        id: "prop1".into(),
+        landlord_id: "u1".into(),
+        name: "Flat".into(),
+        address: "Calle 1".into(),
+        jurisdiction: "ES-M".into(),
+        time_zone: "Europe/Madrid".into(),
+        invitation_epoch: 0,
+        created_at: now,
+    };
+    store.create_property(&property).await.unwrap();
+    assert_eq!(store.property("prop1").await.unwrap().unwrap(), Property { created_at: store.property("prop1").await.unwrap().unwrap().created_at, ..property.clone() });
+    assert_eq!(store.properties_of("u1").await.unwrap().len(), 1);
+    assert!(store.properties_of("p1").await.unwrap().is_empty());
+
+    // Accepting a check-in writes it, its persons, its first seal and its job together.
+    let stay = Stay {
+        check_in: chrono::DateTime::parse_from_rfc3339("2026-12-01T14:00:00+01:00").unwrap(),
+        check_out: chrono::DateTime::parse_from_rfc3339("2026-12-04T11:00:00+01:00").unwrap(),
+    };
+    let persons = vec![person_with("valid", Some("ESP")).person.clone(), person_with("valid", Some("CHN")).person.clone()];
+    let record = CheckinRecord {
+        id: "c1".into(),
+        property_id: "prop1".into(),
+        landlord_id: "u1".into(),
+        jurisdiction: "ES-M".into(),
+        status: CheckinStatus::Submitted,
+        flags: vec![],
+        channel: "invitation".into(),
+        stay: stay.clone(),
+        contact: Contact { phone: Some("+34 600".into()), email: None },
+        person_count: 2,
+        digest_salt: vec![1, 2, 3],
+        created_at: now,
+        updated_at: now,
+    };
+    let seal = |seq, event, jws: &str| SealRecord { checkin_id: "c1".into(), seq, event, jws: jws.into(), created_at: now };
+    let new = NewCheckin {
+        record: record.clone(),
+        persons: persons.clone(),
+        receipt_token_hash: b"receipt-1".to_vec(),
+        first_seal: seal(0, Event::Submitted, "jws-0"),
+        job: NewJob { kind: "registry_check".into(), checkin_id: Some("c1".into()), payload: serde_json::json!({}), max_attempts: 3, run_at: now },
+    };
+    store.accept_checkin(&new).await.unwrap();
+    assert!(matches!(store.accept_checkin(&new).await, Err(StoreError::Conflict(_))), "the same check-in twice");
+    let loaded = store.checkin("c1").await.unwrap().unwrap();
+    assert_eq!(loaded.stay, stay);
+    assert_eq!(loaded.stay.check_in.offset().local_minus_utc(), 3600, "the offset is kept");
+    assert_eq!(loaded.contact, record.contact);
+    assert_eq!(loaded.digest_salt, vec![1, 2, 3]);
+    assert_eq!(store.persons("c1").await.unwrap(), persons);
+    assert_eq!(store.checkin_by_receipt_token(b"receipt-1").await.unwrap().unwrap().id, "c1");
+    assert!(store.checkin_by_receipt_token(b"nope").await.unwrap().is_none());
+    assert_eq!(store.checkins_of_property("prop1", 10).await.unwrap().len(), 1);
+    assert_eq!(store.seals("c1").await.unwrap().len(), 1);
+
+    // Jobs: claim under a lease, one worker at a time; a lapsed lease is taken again.
+    assert_eq!(store.ready_jobs(now).await.unwrap(), 1);
+    let lease = now + Duration::seconds(30);
+    let job = store.claim_job("w1", now, lease).await.unwrap().unwrap();
+    assert_eq!((job.kind.as_str(), job.attempts, job.checkin_id.as_deref()), ("registry_check", 1, Some("c1")));
+    assert!(store.claim_job("w2", now, lease).await.unwrap().is_none(), "leased to w1");
+    assert!(store.extend_lease(job.id, "w1", now + Duration::seconds(60)).await.unwrap());
+    assert!(!store.extend_lease(job.id, "w2", now + Duration::seconds(60)).await.unwrap(), "not w2's job");
+    let later = now + Duration::seconds(61);
+    let retaken = store.claim_job("w2", later, later + Duration::seconds(30)).await.unwrap().unwrap();
+    assert_eq!((retaken.id, retaken.attempts), (job.id, 2));
+    assert!(!store.extend_lease(job.id, "w1", later).await.unwrap(), "w1 lost it");
+    store.release_job(job.id, "w2", &JobRelease::Retry { run_at: later + Duration::seconds(10), error: "timeout".into() }, later).await.unwrap();
+    assert!(store.claim_job("w3", later, later).await.unwrap().is_none(), "not yet due");
+    let third = store.claim_job("w3", later + Duration::seconds(10), later + Duration::seconds(40)).await.unwrap().unwrap();
+    assert_eq!(third.attempts, 3);
+    store.mark_checking("c1", later).await.unwrap();
+    assert_eq!(store.checkin("c1").await.unwrap().unwrap().status, CheckinStatus::Checking);
+
+    // Recording the outcome: applied once, in the same transaction as the job's completion.
+    let flags = vec![Flag { person: 1, reason: FlagReason::IdentityMismatch, fields: vec!["birth_date".into()] }];
+    let write = EventWrite {
+        checkin_id: "c1".into(),
+        expected: CheckinStatus::Submitted,
+        new_status: CheckinStatus::Flagged,
+        flags: Some(flags.clone()),
+        seal: seal(1, Event::Flagged, "jws-1"),
+        complete_job: Some((third.id, "w3".into())),
+    };
+    assert!(store.record_event(&write).await.unwrap());
+    assert!(!store.record_event(&write).await.unwrap(), "a second application is a no-op");
+    let verified = EventWrite { new_status: CheckinStatus::Verified, seal: seal(1, Event::Verified, "jws-1b"), flags: Some(vec![]), ..write.clone() };
+    assert!(!store.record_event(&verified).await.unwrap(), "a contradicting outcome is refused");
+    let c = store.checkin("c1").await.unwrap().unwrap();
+    assert_eq!((c.status, c.flags), (CheckinStatus::Flagged, flags));
+    assert_eq!(store.seals("c1").await.unwrap().iter().map(|s| s.jws.as_str()).collect::<Vec<_>>(), vec!["jws-0", "jws-1"]);
+    assert_eq!(store.ready_jobs(later + Duration::days(1)).await.unwrap(), 0, "the job is done");
+
+    // A dead letter stays out of the queue.
+    let new2 = NewCheckin {
+        record: CheckinRecord { id: "c2".into(), ..record.clone() },
+        receipt_token_hash: b"receipt-2".to_vec(),
+        first_seal: SealRecord { checkin_id: "c2".into(), ..seal(0, Event::Submitted, "jws-c2") },
+        job: NewJob { checkin_id: Some("c2".into()), ..new.job.clone() },
+        ..new.clone()
+    };
+    store.accept_checkin(&new2).await.unwrap();
+    let j = store.claim_job("w1", later, later + Duration::seconds(30)).await.unwrap().unwrap();
+    store.release_job(j.id, "w1", &JobRelease::Dead { error: "gave up".into() }, later).await.unwrap();
+    assert_eq!(store.ready_jobs(later + Duration::days(1)).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn the_sqlite_store_keeps_every_promise_of_the_trait() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = hospes::store::SqliteStore::connect(&format!("sqlite://{}", dir.path().join("s.db").display())).await.unwrap();
+    store.migrate().await.unwrap();
+    story(&store).await;
+}
+
+#[tokio::test]
+async fn the_postgres_store_keeps_every_promise_of_the_trait() {
+    if std::env::var("HOSPES_TEST_DATABASE").as_deref() != Ok("postgres") {
+        eprintln!("PostgreSQL story skipped: set HOSPES_TEST_DATABASE=postgres (.ci/run does)");
+        return;
+    }
+    let db = TestDb::create().await;
+    let store = hospes::store::PgStore::connect(db.url()).await.unwrap();
+    store.migrate().await.unwrap();
+    story(&store).await;
+}
