@@ -1,7 +1,8 @@
 //! The codes hospes prints survive being photographed: rendered, rasterised small, rotated 7°,
 //! blurred slightly and JPEG-compressed at quality 50, they still decode with rqrr (alone, no
 //! preprocessing), with hospes's own cascade, and with zxing-cpp when a Python with `zxing-cpp`
-//! is named by `HOSPES_ZXING_PYTHON` (the benchmark's venv; see scripts/bench_qr.py).
+//! is named by `HOSPES_ZXING_PYTHON` (the benchmark's venv; see scripts/bench_qr.py) or is CI's
+//! `HOSPES_PYTHON` with `zxing-cpp` and `pillow` installed.
 
 mod qr_fixtures;
 
@@ -34,9 +35,20 @@ fn rqrr_texts(jpeg: &[u8]) -> Vec<String> {
     prepared.detect_grids().iter().filter_map(|g| g.decode().ok()).map(|(_, text)| text).collect()
 }
 
+/// A Python that has zxing-cpp: `HOSPES_ZXING_PYTHON`, else CI's interop Python (`HOSPES_PYTHON`)
+/// when `zxingcpp` imports there.
+fn zxing_python() -> Option<String> {
+    if let Ok(python) = std::env::var("HOSPES_ZXING_PYTHON") {
+        return Some(python);
+    }
+    let python = std::env::var("HOSPES_PYTHON").ok()?;
+    let probe = std::process::Command::new(&python).args(["-c", "import zxingcpp, PIL"]).output().ok()?;
+    probe.status.success().then_some(python)
+}
+
 /// zxing-cpp's texts for each file, or `None` when no Python with zxing-cpp is configured.
 fn zxing_cpp_texts(files: &[std::path::PathBuf]) -> Option<Vec<Vec<String>>> {
-    let python = std::env::var("HOSPES_ZXING_PYTHON").ok()?;
+    let python = zxing_python()?;
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/zxing_decode.py");
     let out = std::process::Command::new(python).arg(script).args(files).output().expect("run zxing-cpp");
     assert!(out.status.success(), "zxing-cpp: {}", String::from_utf8_lossy(&out.stderr));
@@ -102,4 +114,24 @@ fn texts_too_long_for_any_qr_code_are_an_error_not_a_panic() {
     let long = "x".repeat(3000);
     assert!(matches!(render::try_png(&long, 2), Err(render::RenderError::TooLong { len: 3000 })));
     assert!(render::try_svg(&"y".repeat(2500)).is_ok(), "falls back to level L");
+}
+
+/// The invitation URL the backbone issues today (`src/invitation.rs`: base64url JSON claims plus
+/// a 32-byte HMAC, ~160 bytes, a version-8 code). hospes and zxing-cpp read it photographed;
+/// rqrr mostly does not once it is tilted (measured: 3 of 8 variants at 2.5–5 px a module,
+/// ±7°). Shortening the token to ≲ 80 bytes of URL (binary claims, a 16-byte tag) makes it a
+/// version ≤ 5 code that rqrr reads like the URLs above.
+#[test]
+#[ignore = "the backbone's ~160-byte invitation URL defeats rqrr once tilted; see the doc comment"]
+fn todays_invitation_url_decodes_with_rqrr_when_photographed() {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let claims = r#"{"p":"0192f4a1-7b6c-7d45-a9e1-3f8c2d1e9b0a","e":0,"x":1798761600}"#;
+    let url = format!("http://127.0.0.1:8080/i/v1.{}.{}", b64.encode(claims), b64.encode([7u8; 32]));
+    let png = render::png(&url, 4);
+    for px_per_module in [3.0, 4.0] {
+        let jpeg = photographed(&png, 4, px_per_module);
+        assert_eq!(decode_bytes(&jpeg, &Limits::default()).unwrap(), [url.clone()]);
+        assert_eq!(rqrr_texts(&jpeg), [url.clone()], "rqrr at {px_per_module} px a module");
+    }
 }
