@@ -1,7 +1,8 @@
 //! QR decode rate and time on `shared/testdata/qr` (hospes only; `scripts/bench_qr.py` puts
 //! zxing-cpp beside it). Run: `cargo bench --bench qr_corpus`.
 //! `QR_STEPS=1` also prints, per image, which cascade steps read it (to order the cascade).
-//! `QR_FILTER=substring` restricts to matching paths.
+//! `QR_FILTER=substring[,substring]` restricts to matching paths; `QR_FILES=a.png,b.jpg` reads
+//! other files instead of the corpus.
 
 use std::time::Instant;
 
@@ -13,6 +14,10 @@ struct Row {
 }
 
 fn manifest() -> (std::path::PathBuf, Vec<Row>) {
+    if let Ok(files) = std::env::var("QR_FILES") {
+        let rows = files.split(',').map(|f| Row { path: f.to_owned(), expected: None }).collect();
+        return (std::path::PathBuf::from("."), rows);
+    }
     let dir = hospes::shared_testdata_dir().join("qr");
     let text = std::fs::read_to_string(dir.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
     let filter = std::env::var("QR_FILTER").unwrap_or_default();
@@ -80,7 +85,7 @@ fn main() {
         };
         let step = trace.step.map(|s| format!("{:?}/{:?}", s.0, s.1)).unwrap_or_else(|| "-".into());
         *per_step.entry(step.clone()).or_default() += usize::from(verdict.starts_with("ok"));
-        println!("{verdict:9} {ms:8.1} ms  steps={:2} {step:24} {}", trace.steps_run, row.path);
+        println!("{verdict:9} {ms:8.1} ms  steps={:2} fp={:4} {step:24} {}", trace.steps_run, trace.finder_patterns, row.path);
         if verdict == "WRONG" || verdict == "ok+WRONG" {
             println!("          got {texts:?}");
         }

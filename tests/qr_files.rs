@@ -135,6 +135,24 @@ fn a_png_bomb_stops_at_the_allocation_limit() {
 }
 
 #[test]
+fn an_image_tiled_with_finder_patterns_is_refused_quickly() {
+    // 1 600 finder patterns (7 × 7 modules, 1 px each) in a 360 × 360 px PNG: every
+    // triple is a candidate code. Unbounded, rxing took 2 s and rqrr 30 s a pass over it.
+    let tile = |x: u32, y: u32| {
+        let (x, y) = (x % 9, y % 9);
+        let ring = x.min(y).min(8 - x).min(8 - y);
+        Luma([if ring == 1 || ring >= 3 { 0 } else { 255 }])
+    };
+    let png = fx::encode(&DynamicImage::ImageLuma8(GrayImage::from_fn(360, 360, tile)), ImageFormat::Png);
+    assert!(png.len() < 40_000, "{} bytes", png.len());
+    let started = std::time::Instant::now();
+    let (result, trace) = hospes::qr::decode::decode_bytes_traced(&png, &Limits::default());
+    assert_eq!(result, Err(DecodeError::NoCode));
+    assert!(trace.finder_patterns > 1000, "{trace:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+}
+
+#[test]
 fn files_above_the_byte_limit_are_too_large() {
     let limits = Limits { max_bytes: 1000, ..Limits::default() };
     let png = fx::encode(&DynamicImage::ImageLuma8(url_code()), ImageFormat::Png);

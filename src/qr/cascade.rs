@@ -21,6 +21,17 @@ const WORK_SIDE_PX: usize = 2048;
 /// half and full resolution.
 const PHOTO_WORK_SIDE_PX: usize = 1400;
 
+/// Above this many finder-pattern candidates on the working raster (every corpus image has at
+/// most 6), rqrr and ZXing's Java detector are skipped: their grouping of candidates grows with
+/// the square or cube of the count (a hostile 360 × 360 px file tiled with 1 600 patterns kept
+/// rqrr busy for 30 s a pass).
+const MAX_FINDER_PATTERNS_FOR_SLOW_DETECTORS: usize = 40;
+
+/// After this long, the remaining steps are skipped (a photo normally finishes in well under a
+/// second, a 48 MP one without a code in about half a second): a hostile file cannot hold a
+/// decode permit for longer than this plus one step.
+const CASCADE_BUDGET: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// A decoder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -85,6 +96,10 @@ pub struct Trace {
     pub step: Option<(Engine, Prep)>,
     pub panics: u32,
     pub steps_run: u32,
+    /// Finder-pattern candidates on the working raster.
+    pub finder_patterns: usize,
+    /// Whether the cascade stopped at [`CASCADE_BUDGET`].
+    pub out_of_time: bool,
 }
 
 /// The image in all the versions the steps need, each made on first use.
@@ -95,6 +110,8 @@ pub struct Images {
     /// The working raster when it differs from `full` (downscaled).
     downscaled: Option<Luma>,
     unread_grids: Vec<[(f32, f32); 4]>,
+    /// Finder-pattern candidates rxing saw on the working raster (first step).
+    finder_patterns: usize,
 }
 
 impl Images {
@@ -102,7 +119,7 @@ impl Images {
         let side = full.width.max(full.height);
         let factor = if side <= WORK_SIDE_PX { 1 } else { side.div_ceil(PHOTO_WORK_SIDE_PX) };
         let downscaled = (factor > 1).then(|| full.downscaled(factor));
-        Images { full, factor, downscaled, unread_grids: Vec::new() }
+        Images { full, factor, downscaled, unread_grids: Vec::new(), finder_patterns: 0 }
     }
 
     fn base(&self) -> &Luma {
@@ -158,24 +175,38 @@ impl Images {
 
 /// Runs one step; returns the codes with points in base-raster pixels.
 pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Trace) -> Vec<Found> {
+    let slow = matches!(engine, Engine::Rqrr | Engine::RxingLegacy);
+    if slow && images.finder_patterns > MAX_FINDER_PATTERNS_FOR_SLOW_DETECTORS {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     let mut unread_grids = None;
+    let mut finder_patterns = None;
     for (raster, scale) in images.rasters(prep) {
         trace.steps_run += 1;
-        let result = catch_unwind(AssertUnwindSafe(|| match engine {
-            Engine::Rxing => (engines::rxing(&raster, Binarizer::Hybrid, false), Vec::new()),
-            Engine::RxingGlobal => (engines::rxing(&raster, Binarizer::GlobalHistogram, false), Vec::new()),
-            Engine::RxingHarder => (engines::rxing(&raster, Binarizer::Hybrid, true), Vec::new()),
-            Engine::RxingLegacy => (engines::rxing_legacy(&raster), Vec::new()),
-            Engine::Rqrr => {
-                let outcome = engines::rqrr(&raster);
-                (outcome.found, outcome.unread)
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let rxing = |binarizer, try_harder| {
+                let outcome = engines::rxing(&raster, binarizer, try_harder);
+                (outcome.found, Vec::new(), Some(outcome.finder_patterns))
+            };
+            match engine {
+                Engine::Rxing => rxing(Binarizer::Hybrid, false),
+                Engine::RxingGlobal => rxing(Binarizer::GlobalHistogram, false),
+                Engine::RxingHarder => rxing(Binarizer::Hybrid, true),
+                Engine::RxingLegacy => (engines::rxing_legacy(&raster), Vec::new(), None),
+                Engine::Rqrr => {
+                    let outcome = engines::rqrr(&raster);
+                    (outcome.found, outcome.unread, None)
+                }
             }
         }));
         match result {
-            Ok((codes, unread)) => {
+            Ok((codes, unread, patterns)) => {
                 if engine == Engine::Rqrr && prep == Prep::Base {
                     unread_grids = Some(unread);
+                }
+                if prep == Prep::Base {
+                    finder_patterns = finder_patterns.max(patterns);
                 }
                 found.extend(codes.into_iter().map(|mut c| {
                     c.points.iter_mut().for_each(|p| *p = (p.0 * scale, p.1 * scale));
@@ -188,14 +219,23 @@ pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Tra
     if let Some(unread) = unread_grids {
         images.unread_grids = unread;
     }
+    if let Some(patterns) = finder_patterns {
+        images.finder_patterns = images.finder_patterns.max(patterns);
+        trace.finder_patterns = images.finder_patterns;
+    }
     found
 }
 
 /// Runs the cascade until a step reads at least one code.
 pub fn run(full: Luma) -> (Vec<Found>, Trace) {
+    let started = std::time::Instant::now();
     let mut images = Images::new(full);
     let mut trace = Trace::default();
     for &(engine, prep) in CASCADE {
+        if started.elapsed() > CASCADE_BUDGET {
+            trace.out_of_time = true;
+            break;
+        }
         let found = run_step(&mut images, engine, prep, &mut trace);
         if !found.is_empty() {
             trace.step = Some((engine, prep));

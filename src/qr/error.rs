@@ -8,10 +8,7 @@
 pub enum DecodeError {
     /// The bytes are not an image format we read (HEIC/HEIF, AVIF, PDF, anything else).
     /// `format` names what was recognised, e.g. `"HEIC"`, `"AVIF"`, `"unknown"`.
-    #[error(
-        "{format} images are not supported: set the phone camera to \"Most compatible\" (JPEG) \
-         or send a screenshot of the photo (PNG or JPEG)"
-    )]
+    #[error("{}", unsupported_message(format))]
     UnsupportedFormat { format: &'static str },
 
     /// The file, its dimensions, its pixel count or its decoded size exceed [`super::Limits`].
@@ -29,6 +26,17 @@ pub enum DecodeError {
     /// A decoder panicked (caught: only this upload failed), or the decode task could not run.
     #[error("the decoder failed on this image")]
     DecoderPanic,
+}
+
+/// What the landlord should do, by what was sent.
+fn unsupported_message(format: &str) -> String {
+    match format {
+        "HEIC" | "AVIF" | "JPEG XL" => format!(
+            "{format} photos cannot be read: set the phone camera to \"Most compatible\" (JPEG), or send a \
+             screenshot of the photo"
+        ),
+        _ => format!("this file ({format}) is not a photo hospes can read: send a JPEG or PNG photo, or a screenshot"),
+    }
 }
 
 impl DecodeError {
