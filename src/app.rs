@@ -32,6 +32,8 @@ pub struct App {
     pub invitation_ttl: chrono::Duration,
     /// Wakes idle in-process workers when a job is enqueued.
     pub wake: Arc<Notify>,
+    /// How long each jurisdiction keeps personal data (see [`crate::privacy::retention`]).
+    pub retention: crate::privacy::RetentionPolicy,
 }
 
 /// How a check-in arrived.
@@ -127,6 +129,7 @@ impl App {
             contact: submission.contact.clone(),
             person_count: submission.persons.len() as i64,
             digest_salt: salt,
+            erase_after: self.retention.erase_after(&property.jurisdiction, &submission.stay, now),
             created_at: now,
             updated_at: now,
         };

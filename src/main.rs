@@ -1,5 +1,5 @@
 //! The `hospes` command line: serve, worker, migrate, keys, verify, qr, registry-sim, users,
-//! documents, names. Each command is a thin call into the library.
+//! documents, names, retention, backup, restore. Each command is a thin call into the library.
 
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
@@ -56,6 +56,55 @@ enum Command {
         #[command(subcommand)]
         command: NamesCommand,
     },
+    /// Retention of personal data: what is due, and the purge.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+    /// Writes an encrypted, consistent snapshot of the SQLite database (or encrypts standard
+    /// input, e.g. a pg_dump archive) under the active data key.
+    Backup {
+        /// The encrypted backup to create (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        /// Encrypt standard input instead of snapshotting the database (for pg_dump).
+        #[arg(long)]
+        stdin: bool,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Decrypts a backup into a new file (`-`: standard output, e.g. into pg_restore); a SQLite
+    /// database is checked with PRAGMA integrity_check.
+    Restore {
+        /// The encrypted backup.
+        file: PathBuf,
+        /// Where to write the restored file (must not exist), or `-`.
+        #[arg(long)]
+        to: String,
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Shows, per jurisdiction, the check-ins due for erasure now, held, and due soon.
+    Report {
+        /// Also count check-ins due within this many days.
+        #[arg(long, default_value_t = 30)]
+        horizon_days: i64,
+        /// JSON Lines output.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Erases the personal data of every check-in due now and seals `purged` (what `serve` and
+    /// `worker` do every HOSPES_RETENTION_INTERVAL_SECS).
+    Purge {
+        #[command(flatten)]
+        settings: Settings,
+    },
 }
 
 #[derive(Subcommand)]
@@ -98,6 +147,23 @@ enum KeysCommand {
     ExportJwks {
         #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
         keys_dir: PathBuf,
+    },
+    /// Generates a new data key (it encrypts from then on) and, if missing, the blind-index key.
+    GenerateData {
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+    },
+    /// Re-encrypts every personal field under the active data key, in batches (one transaction
+    /// each); interrupted, it goes on where it stopped when run again.
+    RotateData {
+        /// Generate a new data key first (it becomes the active one).
+        #[arg(long)]
+        new_key: bool,
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
+        #[command(flatten)]
+        settings: Settings,
     },
 }
 
@@ -226,7 +292,11 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             store.migrate().await?;
             println!("migrated {} database", store.backend());
         }
+        Command::Keys { command: KeysCommand::RotateData { new_key, batch, settings } } => rotate_data(settings, new_key, batch).await?,
         Command::Keys { command } => keys(command)?,
+        Command::Retention { command } => retention(command).await?,
+        Command::Backup { out, stdin, settings } => backup(settings, &out, stdin).await?,
+        Command::Restore { file, to, keys_dir } => restore(&file, &to, &keys_dir).await?,
         Command::Verify(args) => return verify(args).await,
         Command::RegistrySim(args) => registry_sim(args).await?,
         Command::Users { command } => users(command).await?,
@@ -254,11 +324,104 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
                 let state = if e.kid == ring.active_kid() { "active" } else if e.retired.is_some() { "retired" } else { "published" };
                 println!("{}\t{}\t{}", e.kid, e.created, state);
             }
+            if let Ok(data) = hospes::privacy::DataKeys::load(&keys_dir) {
+                for e in data.entries() {
+                    let state = if e.kid == data.active_kid() { "data key, active" } else { "data key, decrypts" };
+                    println!("{}\t{}\t{}", e.kid, e.created, state);
+                }
+            }
         }
         KeysCommand::ExportJwks { keys_dir } => {
             let ring = hospes::seal::KeyRing::load(&keys_dir)?;
             println!("{}", serde_json::to_string_pretty(&ring.jwks())?);
         }
+        KeysCommand::GenerateData { keys_dir } => {
+            let kid = hospes::privacy::keys::generate(&keys_dir)?;
+            println!("{kid}");
+        }
+        KeysCommand::RotateData { .. } => unreachable!("handled by rotate_data"),
+    }
+    Ok(())
+}
+
+async fn rotate_data(settings: Settings, new_key: bool, batch: i64) -> anyhow::Result<()> {
+    if new_key {
+        let kid = hospes::privacy::keys::generate(&settings.keys_dir)?;
+        eprintln!("new data key {kid}");
+    }
+    let cipher = std::sync::Arc::new(hospes::serve::data_cipher(&settings)?);
+    let active = cipher.active_kid().to_owned();
+    let store = hospes::store::connect_encrypted(&settings.database_url()?, cipher).await?;
+    store.migrate().await?;
+    let mut total = 0;
+    loop {
+        let n = store.reencrypt_batch(batch.max(1)).await?;
+        if n == 0 {
+            break;
+        }
+        total += n;
+        eprintln!("re-encrypted {total} row(s) under {active}");
+    }
+    for (kid, rows) in store.data_key_usage().await? {
+        println!("{kid}\t{rows} row(s)\t{}", if kid == active { "active" } else { "still in use" });
+    }
+    println!("re-encrypted {total} row(s); every personal field is under data key {active}");
+    Ok(())
+}
+
+async fn retention(command: RetentionCommand) -> anyhow::Result<()> {
+    match command {
+        RetentionCommand::Report { horizon_days, json, settings } => {
+            let app = hospes::serve::build_app(&settings, std::sync::Arc::new(hospes::clock::SystemClock)).await?;
+            let lines = hospes::jobs::retention::report(&app, chrono::Duration::days(horizon_days)).await?;
+            if json {
+                for line in &lines {
+                    println!("{}", serde_json::to_string(line)?);
+                }
+            } else {
+                println!("jurisdiction\tretention\tdue now\theld\tdue within {horizon_days} days\tearliest");
+                for l in &lines {
+                    let earliest = l.earliest.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default();
+                    println!("{}\t{}\t{}\t{}\t{}\t{}", l.jurisdiction, l.retention, l.due_now, l.held, l.due_within_horizon, earliest);
+                }
+                if lines.is_empty() {
+                    println!("nothing is due within {horizon_days} days");
+                }
+            }
+        }
+        RetentionCommand::Purge { settings } => {
+            let app = hospes::serve::build_app(&settings, std::sync::Arc::new(hospes::clock::SystemClock)).await?;
+            let o = hospes::jobs::retention::purge_due(&app).await?;
+            println!("purged {}, held {}, purged meanwhile by another instance {}, failed {}", o.purged, o.held, o.raced, o.failed);
+            if o.failed > 0 {
+                bail!("{} purge(s) failed (see the log); run again", o.failed);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn backup(settings: Settings, out: &std::path::Path, stdin: bool) -> anyhow::Result<()> {
+    let cipher = hospes::serve::data_cipher(&settings)?;
+    if stdin {
+        let file = hospes::privacy::backup::create_private(out).with_context(|| format!("creating {}", out.display()))?;
+        hospes::privacy::backup::encrypt(cipher.keys(), std::io::stdin().lock(), std::io::BufWriter::new(file))?;
+    } else {
+        let bytes = hospes::privacy::backup::backup_sqlite(&settings.database_url()?, cipher.keys(), out).await?;
+        eprintln!("snapshot of {bytes} bytes");
+    }
+    println!("wrote {} (encrypted under data key {})", out.display(), cipher.active_kid());
+    Ok(())
+}
+
+async fn restore(file: &std::path::Path, to: &str, keys_dir: &std::path::Path) -> anyhow::Result<()> {
+    let keys = hospes::privacy::DataKeys::load(keys_dir).context("loading the data keys")?;
+    if to == "-" {
+        let input = std::io::BufReader::new(std::fs::File::open(file)?);
+        hospes::privacy::backup::decrypt(&keys, input, std::io::stdout().lock())?;
+    } else {
+        let bytes = hospes::privacy::backup::restore(&keys, file, std::path::Path::new(to)).await?;
+        eprintln!("restored {bytes} bytes into {to}");
     }
     Ok(())
 }

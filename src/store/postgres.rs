@@ -16,6 +16,7 @@ const CLAIM_SQL: &str = "UPDATE jobs SET state = 'running', attempts = attempts 
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    cipher: Option<std::sync::Arc<crate::privacy::DataCipher>>,
 }
 
 impl Backend for PgStore {
@@ -31,11 +32,21 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        Ok(PgStore { pool })
+        Ok(PgStore { pool, cipher: None })
     }
 
     fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The same store, encrypting personal data with `cipher` (or refusing to touch it: `None`).
+    pub fn with_cipher(mut self, cipher: Option<std::sync::Arc<crate::privacy::DataCipher>>) -> Self {
+        self.cipher = cipher;
+        self
+    }
+
+    fn cipher(&self) -> Option<&crate::privacy::DataCipher> {
+        self.cipher.as_deref()
     }
 
     async fn run_migrations(&self) -> StoreResult<()> {
@@ -58,3 +69,4 @@ impl PgStore {
 }
 
 impl_store!(PgStore);
+impl_privacy_store!(PgStore);

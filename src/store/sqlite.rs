@@ -19,6 +19,7 @@ const CLAIM_SQL: &str = "UPDATE jobs SET state = 'running', attempts = attempts 
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    cipher: Option<std::sync::Arc<crate::privacy::DataCipher>>,
 }
 
 impl Backend for SqliteStore {
@@ -42,11 +43,21 @@ impl SqliteStore {
             }
         }
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore { pool, cipher: None })
     }
 
     fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The same store, encrypting personal data with `cipher` (or refusing to touch it: `None`).
+    pub fn with_cipher(mut self, cipher: Option<std::sync::Arc<crate::privacy::DataCipher>>) -> Self {
+        self.cipher = cipher;
+        self
+    }
+
+    fn cipher(&self) -> Option<&crate::privacy::DataCipher> {
+        self.cipher.as_deref()
     }
 
     async fn run_migrations(&self) -> StoreResult<()> {
@@ -72,3 +83,4 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore);
+impl_privacy_store!(SqliteStore);

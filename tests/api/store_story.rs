@@ -71,6 +71,7 @@ async fn story(store: &dyn Store) {
         contact: Contact { phone: Some("+34 600".into()), email: None },
         person_count: 2,
         digest_salt: vec![1, 2, 3],
+        erase_after: now + Duration::days(365),
         created_at: now,
         updated_at: now,
     };
@@ -150,7 +151,10 @@ async fn story(store: &dyn Store) {
 #[tokio::test]
 async fn the_sqlite_store_keeps_every_promise_of_the_trait() {
     let dir = tempfile::tempdir().unwrap();
-    let store = hospes::store::SqliteStore::connect(&format!("sqlite://{}", dir.path().join("s.db").display())).await.unwrap();
+    let store = hospes::store::SqliteStore::connect(&format!("sqlite://{}", dir.path().join("s.db").display()))
+        .await
+        .unwrap()
+        .with_cipher(Some(std::sync::Arc::new(hospes::privacy::DataCipher::ephemeral())));
     store.migrate().await.unwrap();
     story(&store).await;
 }
@@ -162,7 +166,10 @@ async fn the_postgres_store_keeps_every_promise_of_the_trait() {
         return;
     }
     let db = TestDb::create().await;
-    let store = hospes::store::PgStore::connect(db.url()).await.unwrap();
+    let store = hospes::store::PgStore::connect(db.url())
+        .await
+        .unwrap()
+        .with_cipher(Some(std::sync::Arc::new(hospes::privacy::DataCipher::ephemeral())));
     store.migrate().await.unwrap();
     story(&store).await;
 }
