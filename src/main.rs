@@ -154,11 +154,9 @@ enum KeysCommand {
         keys_dir: PathBuf,
     },
     /// Re-encrypts every personal field under the active data key, in batches (one transaction
-    /// each); interrupted, it goes on where it stopped when run again.
+    /// each); interrupted, it goes on where it stopped when run again. First `generate-data`, and
+    /// restart every instance so that all of them know the new key.
     RotateData {
-        /// Generate a new data key first (it becomes the active one).
-        #[arg(long)]
-        new_key: bool,
         /// Rows per transaction.
         #[arg(long, default_value_t = 500)]
         batch: i64,
@@ -292,7 +290,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             store.migrate().await?;
             println!("migrated {} database", store.backend());
         }
-        Command::Keys { command: KeysCommand::RotateData { new_key, batch, settings } } => rotate_data(settings, new_key, batch).await?,
+        Command::Keys { command: KeysCommand::RotateData { batch, settings } } => rotate_data(settings, batch).await?,
         Command::Keys { command } => keys(command)?,
         Command::Retention { command } => retention(command).await?,
         Command::Backup { out, stdin, settings } => backup(settings, &out, stdin).await?,
@@ -344,11 +342,7 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn rotate_data(settings: Settings, new_key: bool, batch: i64) -> anyhow::Result<()> {
-    if new_key {
-        let kid = hospes::privacy::keys::generate(&settings.keys_dir)?;
-        eprintln!("new data key {kid}");
-    }
+async fn rotate_data(settings: Settings, batch: i64) -> anyhow::Result<()> {
     let cipher = std::sync::Arc::new(hospes::serve::data_cipher(&settings)?);
     let active = cipher.active_kid().to_owned();
     let store = hospes::store::connect_encrypted(&settings.database_url()?, cipher).await?;

@@ -25,6 +25,8 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
 }
 
 pub fn router(openapi: &utoipa::openapi::OpenApi) -> axum::Router<App> {
+    // Installed now, not at the first scrape: what happens before it is counted too.
+    metrics_handle();
     let openapi_yaml = openapi.to_yaml().expect("the OpenAPI document serialises");
     let docs = axum::response::Html(docs_page(openapi));
     axum::Router::new()

@@ -7,12 +7,15 @@
 //!   personal field it writes; nothing else sees ciphertexts.
 //! - [`retention`]: how long each jurisdiction keeps personal data, and when a check-in's is due.
 //! - [`backup`]: encrypted, consistent snapshots of the SQLite database, and their restore.
+//! - [`export`]: what a tenant sees behind their receipt token: their data, its recipients, its
+//!   erasure date.
 //!
 //! This module does no SQL and serves no page; the store, the purge job and the tenant's pages
 //! call it.
 
 pub mod backup;
 pub mod cipher;
+pub mod export;
 pub mod keys;
 pub mod retention;
 
