@@ -6,4 +6,5 @@ mod helpers;
 mod interop;
 mod journey;
 mod pages;
+mod registry;
 mod store_story;
