@@ -131,3 +131,40 @@ async fn requeued_dead_letters_seal_the_registrys_real_answer() {
     app.drain_jobs().await;
     assert_eq!(app.app.store.seals(&ids[1]).await.unwrap().len(), 3);
 }
+
+/// The simulated registry, slowly.
+struct Slow(SimulatedRegistry);
+
+#[async_trait::async_trait]
+impl Registry for Slow {
+    async fn check(&self, claim: &IdentityClaim) -> Result<hospes::domain::PersonCheck, RegistryError> {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        self.0.check(claim).await
+    }
+    async fn credential_keys(&self) -> Result<std::collections::BTreeMap<String, ed25519_dalek::VerifyingKey>, RegistryError> {
+        self.0.credential_keys().await
+    }
+}
+
+#[tokio::test]
+async fn a_worker_told_to_stop_finishes_the_check_it_holds_and_claims_no_more() {
+    let app = TestApp::spawn_with(Arc::new(Slow(SimulatedRegistry::new(population().clone())))).await;
+    let token = app.landlord("l@example.com").await;
+    let property = app.madrid_property(&token).await;
+    let mut ids = vec![];
+    for _ in 0..3 {
+        let body = json!({"invitation": invitation_of(&property), "stay": stay_json(),
+            "persons": [person_json(person_with("valid", Some("ESP")))], "contact": {"phone": "+34 600 000 000"}});
+        ids.push(app.submit_checkin(None, &body).await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned());
+    }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(hospes::jobs::Worker::new(app.app.clone()).run(stopped));
+    // Stop while the first check is with the registry.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), worker).await.expect("the worker stops").unwrap();
+    let first = app.app.store.checkin(&ids[0]).await.unwrap().unwrap();
+    assert_eq!(first.status.as_str(), "verified", "the job in hand was finished");
+    let stats = app.app.store.queue_stats(app.app.now()).await.unwrap();
+    assert_eq!((stats.ready, stats.running), (2, 0), "nothing else was claimed, nothing is left held");
+}
