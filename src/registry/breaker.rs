@@ -61,6 +61,7 @@ pub struct Breaker<R> {
 impl<R: Registry> Breaker<R> {
     pub fn new(inner: R, config: BreakerConfig) -> Self {
         let state = Inner { consecutive_failures: 0, open_until: None, cooldown: config.cooldown, probing: false };
+        metrics::gauge!("hospes_registry_breaker_state").set(BreakerState::Closed as i32 as f64);
         Breaker { inner, config, state: Mutex::new(state) }
     }
 

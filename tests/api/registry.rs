@@ -168,3 +168,34 @@ async fn a_worker_told_to_stop_finishes_the_check_it_holds_and_claims_no_more() 
     let stats = app.app.store.queue_stats(app.app.now()).await.unwrap();
     assert_eq!((stats.ready, stats.running), (2, 0), "nothing else was claimed, nothing is left held");
 }
+
+#[tokio::test]
+async fn metrics_show_the_queue_the_registry_and_the_outcomes_without_personal_data() {
+    let app = TestApp::spawn().await;
+    let token = app.landlord("l@example.com").await;
+    let property = app.madrid_property(&token).await;
+    let person = person_with("valid", Some("ESP"));
+    let body = json!({"invitation": invitation_of(&property), "stay": stay_json(),
+        "persons": [person_json(person)], "contact": {"phone": "+34 600 000 000"}});
+    app.submit_checkin(None, &body).await;
+    let before = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(before.contains("hospes_jobs_ready"), "{before}");
+    app.drain_jobs().await;
+    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    for name in [
+        "hospes_jobs_ready",
+        "hospes_jobs_running",
+        "hospes_jobs_dead",
+        "hospes_jobs_oldest_ready_seconds",
+        "hospes_job_attempts_total",
+        "hospes_registry_seconds_bucket",
+        "hospes_registry_outcomes_total",
+        "hospes_checkins_accepted_total",
+        "hospes_http_requests_total",
+    ] {
+        assert!(text.contains(name), "{name} missing from /metrics");
+    }
+    for secret in [&person.person.family_name, &person.person.document.number, &person.person.birth_date.to_string()] {
+        assert!(!text.contains(secret.as_str()), "personal data in /metrics");
+    }
+}
