@@ -188,12 +188,17 @@ impl App {
             created_at: now,
         };
         let flags: Option<Vec<Flag>> = match event {
-            Event::Verified | Event::Flagged => Some(outcome.map(|o| o.flags).unwrap_or_default()),
+            Event::Verified | Event::Flagged | Event::Rechecked => Some(outcome.map(|o| o.flags).unwrap_or_default()),
             _ => None,
         };
+        // The registry's late answer for a check-in flagged `registry_unavailable` applies only
+        // while its flags are still exactly those.
+        let expected_flags = (checkin.status == CheckinStatus::Flagged && matches!(event, Event::Verified | Event::Rechecked))
+            .then(|| checkin.flags.clone());
         let write = EventWrite {
             checkin_id: checkin.id.clone(),
             expected: checkin.status,
+            expected_flags,
             new_status,
             flags,
             seal,

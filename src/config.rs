@@ -33,6 +33,22 @@ pub struct Settings {
     #[arg(long, env = "HOSPES_REGISTRY_URL")]
     pub registry_url: Option<String>,
 
+    /// Client certificate chain (PEM) for mutual TLS with the registry.
+    #[arg(long, env = "HOSPES_REGISTRY_CLIENT_CERT_FILE")]
+    pub registry_client_cert_file: Option<PathBuf>,
+
+    /// Private key (PEM) of the client certificate.
+    #[arg(long, env = "HOSPES_REGISTRY_CLIENT_KEY_FILE")]
+    pub registry_client_key_file: Option<PathBuf>,
+
+    /// A CA certificate (PEM) to trust for the registry, besides the system's roots.
+    #[arg(long, env = "HOSPES_REGISTRY_CA_FILE")]
+    pub registry_ca_file: Option<PathBuf>,
+
+    /// Timeout of one registry request, in milliseconds.
+    #[arg(long, env = "HOSPES_REGISTRY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub registry_timeout_ms: u64,
+
     /// Size of the in-process simulated registry's synthetic population.
     #[arg(long, env = "HOSPES_REGISTRY_POPULATION", default_value_t = crate::registry::sim::DEFAULT_POPULATION)]
     pub registry_population: usize,
@@ -111,6 +127,8 @@ impl std::fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("keys_dir", &self.keys_dir)
             .field("registry_url", &self.registry_url)
+            .field("registry_client_cert_file", &self.registry_client_cert_file)
+            .field("registry_timeout_ms", &self.registry_timeout_ms)
             .field("workers", &self.workers)
             .field("public_url", &self.public_url)
             .field("environment", &self.environment)

@@ -46,6 +46,11 @@ enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// The job queue: dead letters and requeuing.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
     /// Identity-document numbers and machine-readable zones.
     Documents {
         #[command(subcommand)]
@@ -128,6 +133,35 @@ enum NamesCommand {
         /// JSON Lines in and out (the only format).
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Lists the dead letters, newest first (tab-separated: id, kind, check-in, attempts,
+    /// last error, dead since).
+    Dead {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Puts dead letters back in the queue with fresh attempts. A registry check of a check-in
+    /// flagged `registry_unavailable` asks the registry again and seals its real answer.
+    Retry {
+        /// The job ids to requeue.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        ids: Vec<i64>,
+        /// Requeue every dead letter.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Queue depth, jobs running, dead letters, and the age of the oldest ready job.
+    Stats {
+        #[command(flatten)]
+        settings: Settings,
     },
 }
 
@@ -298,6 +332,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => return verify(args).await,
         Command::RegistrySim(args) => registry_sim(args).await?,
         Command::Users { command } => users(command).await?,
+        Command::Jobs { command } => jobs(command).await?,
         Command::Documents { command: DocumentsCommand::Validate { json: _, as_of } } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
             hospes::identity::cli::documents_validate_jsonl(std::io::stdin().lock(), std::io::stdout().lock(), as_of)?;
@@ -546,6 +581,42 @@ async fn users(command: UsersCommand) -> anyhow::Result<()> {
                 Err(hospes::store::StoreError::Conflict(_)) => bail!("an account with that e-mail address exists already"),
                 Err(e) => return Err(e.into()),
             }
+        }
+    }
+    Ok(())
+}
+
+async fn open_store(settings: &Settings) -> anyhow::Result<std::sync::Arc<dyn hospes::store::Store>> {
+    let url = settings.database_url()?;
+    let store = hospes::store::connect(&url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+async fn jobs(command: JobsCommand) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    match command {
+        JobsCommand::Dead { limit, settings } => {
+            for j in open_store(&settings).await?.dead_jobs(limit).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    j.id,
+                    j.kind,
+                    j.checkin_id.unwrap_or_default(),
+                    j.attempts,
+                    j.last_error.unwrap_or_default(),
+                    j.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                );
+            }
+        }
+        JobsCommand::Retry { ids, all, settings } => {
+            let store = open_store(&settings).await?;
+            let n = store.requeue_dead_jobs(if all { None } else { Some(&ids) }, now).await?;
+            println!("requeued {n} job(s)");
+        }
+        JobsCommand::Stats { settings } => {
+            let q = open_store(&settings).await?.queue_stats(now).await?;
+            println!("ready\t{}\nrunning\t{}\ndead\t{}\noldest_ready_seconds\t{}", q.ready, q.running, q.dead, q.oldest_ready_secs);
         }
     }
     Ok(())

@@ -12,12 +12,11 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Environment, Settings};
 use crate::jobs::Worker;
 use crate::registry::Registry;
-use crate::registry::http::HttpRegistry;
+use crate::registry::breaker::{Breaker, BreakerConfig};
+use crate::registry::http::{HttpRegistry, Tls};
 use crate::registry::sim::{Population, SimulatedRegistry};
 use crate::seal::KeyRing;
 
-/// Timeout of one registry request.
-pub const REGISTRY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Photos decoded at once (each may take a few hundred MB at 48 MP).
 pub const CONCURRENT_DECODES: usize = 2;
 
@@ -35,7 +34,23 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
         .with_context(|| format!("connecting to {}", crate::config::redact_url(&url)))?;
     store.migrate().await.context("migrating the database")?;
     let registry: Arc<dyn Registry> = match &settings.registry_url {
-        Some(url) => Arc::new(HttpRegistry::new(url, REGISTRY_TIMEOUT)?),
+        Some(url) => {
+            let read = |path: &Option<std::path::PathBuf>| -> anyhow::Result<Option<Vec<u8>>> {
+                path.as_ref().map(|p| std::fs::read(p).with_context(|| format!("reading {}", p.display()))).transpose()
+            };
+            let identity_pem = match (read(&settings.registry_client_cert_file)?, read(&settings.registry_client_key_file)?) {
+                (Some(mut cert), Some(key)) => {
+                    cert.extend_from_slice(b"\n");
+                    cert.extend_from_slice(&key);
+                    Some(cert)
+                }
+                (None, None) => None,
+                _ => anyhow::bail!("HOSPES_REGISTRY_CLIENT_CERT_FILE and HOSPES_REGISTRY_CLIENT_KEY_FILE go together"),
+            };
+            let tls = Tls { identity_pem, ca_pem: read(&settings.registry_ca_file)? };
+            let http = HttpRegistry::with_tls(url, Duration::from_millis(settings.registry_timeout_ms), tls)?;
+            Arc::new(Breaker::new(http, BreakerConfig::default()))
+        }
         None => Arc::new(SimulatedRegistry::new(Population::generate(settings.registry_population, settings.registry_seed))),
     };
     Ok(App {

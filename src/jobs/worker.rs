@@ -56,6 +56,7 @@ impl Worker {
         let Some(job) = self.app.store.claim_job(&self.id, now, lease_until).await? else {
             return Ok(false);
         };
+        metrics::counter!("hospes_job_attempts_total", "kind" => job.kind.clone()).increment(1);
         let heartbeat = self.heartbeat(&job);
         let result = match job.kind.as_str() {
             super::REGISTRY_CHECK => super::registry_check::run(&self.app, &job, &self.id).await,

@@ -59,7 +59,7 @@ pub async fn export(app: &App, checkin: &CheckinRecord) -> Result<PersonalDataEx
         purpose: "the guest registration the law requires of hosts".into(),
         at: Some(checkin.created_at),
     }];
-    if let Some(outcome) = seals.iter().find(|s| matches!(s.event, Event::Verified | Event::Flagged)) {
+    if let Some(outcome) = seals.iter().find(|s| matches!(s.event, Event::Verified | Event::Flagged | Event::Rechecked)) {
         let unavailable = checkin.flags.iter().all(|f| f.reason == crate::domain::FlagReason::RegistryUnavailable)
             && !checkin.flags.is_empty();
         if !unavailable {

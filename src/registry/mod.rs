@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{DocumentKind, Person, PersonCheck};
 
+pub mod breaker;
 pub mod credential;
 pub mod http;
 pub mod server;
@@ -71,6 +72,9 @@ pub enum RegistryError {
     RateLimited { retry_after: Option<Duration> },
     #[error("registry answered something we do not understand: {0}")]
     Protocol(String),
+    /// The circuit breaker is open: the registry was not asked (see [`breaker`]).
+    #[error("registry circuit open")]
+    CircuitOpen { retry_after: Duration },
 }
 
 impl RegistryError {
@@ -78,6 +82,7 @@ impl RegistryError {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             RegistryError::RateLimited { retry_after } => *retry_after,
+            RegistryError::CircuitOpen { retry_after } => Some(*retry_after),
             _ => None,
         }
     }
@@ -89,6 +94,7 @@ impl RegistryError {
             RegistryError::Timeout => "timeout",
             RegistryError::RateLimited { .. } => "rate_limited",
             RegistryError::Protocol(_) => "protocol",
+            RegistryError::CircuitOpen { .. } => "circuit_open",
         }
     }
 }

@@ -183,6 +183,33 @@ pub struct Job {
     pub attempts: i32,
     pub max_attempts: i32,
     pub lease_until: DateTime<Utc>,
+    /// When the job was enqueued.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A job in the dead letters, for operators.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeadJob {
+    pub id: i64,
+    pub kind: String,
+    pub checkin_id: Option<String>,
+    pub attempts: i32,
+    /// The last failure's kind (never personal data).
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The queue at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueStats {
+    /// Jobs ready to run now (including leases that ran out).
+    pub ready: i64,
+    /// Jobs held by a worker under a live lease.
+    pub running: i64,
+    pub dead: i64,
+    /// Age of the oldest ready job, in seconds (0 when none).
+    pub oldest_ready_secs: i64,
 }
 
 /// Everything accepting a check-in writes, in one transaction.
@@ -205,6 +232,9 @@ pub struct EventWrite {
     pub new_status: CheckinStatus,
     /// New flags, when the event changes them.
     pub flags: Option<Vec<Flag>>,
+    /// When set, the change applies only if the check-in's flags are exactly these (a re-check
+    /// of a check-in flagged `registry_unavailable` must not race another one).
+    pub expected_flags: Option<Vec<Flag>>,
     pub seal: SealRecord,
     /// `(job id, worker)` to mark done in the same transaction.
     pub complete_job: Option<(i64, String)>,
@@ -217,6 +247,9 @@ pub enum JobRelease {
     Retry { run_at: DateTime<Utc>, error: String },
     /// Give up: the job moves to the dead letters.
     Dead { error: String },
+    /// Not attempted (the registry's circuit is open): run again at this time, without counting
+    /// this claim as an attempt.
+    Postpone { run_at: DateTime<Utc> },
 }
 
 /// Every method that touches personal data encrypts on write and decrypts on read; the privacy
@@ -263,6 +296,11 @@ pub trait Store: PrivacyStore + Send + Sync + 'static {
     async fn extend_lease(&self, job_id: i64, worker: &str, lease_until: DateTime<Utc>) -> StoreResult<bool>;
     async fn complete_job(&self, job_id: i64, worker: &str, now: DateTime<Utc>) -> StoreResult<()>;
     async fn release_job(&self, job_id: i64, worker: &str, release: &JobRelease, now: DateTime<Utc>) -> StoreResult<()>;
-    /// Jobs ready to run at `now` (the queue depth).
-    async fn ready_jobs(&self, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// Counts of the queue at `now`.
+    async fn queue_stats(&self, now: DateTime<Utc>) -> StoreResult<QueueStats>;
+    /// The dead letters, newest first.
+    async fn dead_jobs(&self, limit: i64) -> StoreResult<Vec<DeadJob>>;
+    /// Puts dead jobs back in the queue with fresh attempts (`ids`: those; `None`: all).
+    /// Returns how many were requeued.
+    async fn requeue_dead_jobs(&self, ids: Option<&[i64]>, now: DateTime<Utc>) -> StoreResult<u64>;
 }

@@ -307,6 +307,31 @@ impl TryFrom<SealRow> for SealRecord {
 }
 
 #[derive(sqlx::FromRow)]
+pub(super) struct DeadJobRow {
+    pub id: i64,
+    pub kind: String,
+    pub checkin_id: Option<String>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<DeadJobRow> for super::DeadJob {
+    fn from(r: DeadJobRow) -> Self {
+        super::DeadJob {
+            id: r.id,
+            kind: r.kind,
+            checkin_id: r.checkin_id,
+            attempts: r.attempts,
+            last_error: r.last_error,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
 pub(super) struct JobRow {
     id: i64,
     kind: String,
@@ -315,6 +340,7 @@ pub(super) struct JobRow {
     attempts: i32,
     max_attempts: i32,
     lease_until: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
 }
 
 impl TryFrom<JobRow> for Job {
@@ -328,6 +354,7 @@ impl TryFrom<JobRow> for Job {
             checkin_id: r.checkin_id,
             attempts: r.attempts,
             max_attempts: r.max_attempts,
+            created_at: r.created_at,
         })
     }
 }
@@ -638,7 +665,7 @@ macro_rules! impl_store {
                 let expected = [w.expected.as_str(), if w.expected == $crate::domain::CheckinStatus::Submitted { "checking" } else { w.expected.as_str() }];
                 let updated = sqlx::query(
                     "UPDATE checkins SET status = $2, flags = COALESCE($3, flags), updated_at = $4 \
-                     WHERE id = $1 AND status IN ($5, $6)",
+                     WHERE id = $1 AND status IN ($5, $6) AND ($7 IS NULL OR flags = $7)",
                 )
                 .bind(&w.checkin_id)
                 .bind(w.new_status.as_str())
@@ -646,6 +673,7 @@ macro_rules! impl_store {
                 .bind(w.seal.created_at)
                 .bind(expected[0])
                 .bind(expected[1])
+                .bind(w.expected_flags.as_ref().map(|f| $crate::store::shared::flags_json(f)))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -724,12 +752,14 @@ macro_rules! impl_store {
                 release: &$crate::store::JobRelease,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::store::StoreResult<()> {
-                let (state, run_at, error) = match release {
-                    $crate::store::JobRelease::Retry { run_at, error } => ("ready", *run_at, error),
-                    $crate::store::JobRelease::Dead { error } => ("dead", now, error),
+                let (state, run_at, error, uncount) = match release {
+                    $crate::store::JobRelease::Retry { run_at, error } => ("ready", *run_at, Some(error.as_str()), 0),
+                    $crate::store::JobRelease::Dead { error } => ("dead", now, Some(error.as_str()), 0),
+                    $crate::store::JobRelease::Postpone { run_at } => ("ready", *run_at, None, 1),
                 };
                 sqlx::query(
-                    "UPDATE jobs SET state = $3, run_at = $4, last_error = $5, lease_until = NULL, locked_by = NULL, updated_at = $6 \
+                    "UPDATE jobs SET state = $3, run_at = $4, last_error = COALESCE($5, last_error), \
+                     attempts = attempts - $7, lease_until = NULL, locked_by = NULL, updated_at = $6 \
                      WHERE id = $1 AND locked_by = $2 AND state = 'running'",
                 )
                 .bind(job_id)
@@ -738,18 +768,58 @@ macro_rules! impl_store {
                 .bind(run_at)
                 .bind(error)
                 .bind(now)
+                .bind(uncount)
                 .execute(self.pool())
                 .await?;
                 Ok(())
             }
 
-            async fn ready_jobs(&self, now: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<i64> {
-                let n: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM jobs WHERE (state = 'ready' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)",
+            async fn queue_stats(&self, now: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<$crate::store::QueueStats> {
+                let (ready, running, dead): (i64, i64, i64) = sqlx::query_as(
+                    "SELECT \
+                       COALESCE(SUM(CASE WHEN (state = 'ready' AND run_at <= $1) OR (state = 'running' AND lease_until < $1) THEN 1 ELSE 0 END), 0), \
+                       COALESCE(SUM(CASE WHEN state = 'running' AND lease_until >= $1 THEN 1 ELSE 0 END), 0), \
+                       COALESCE(SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), 0) \
+                     FROM jobs WHERE state <> 'done'",
                 )
                 .bind(now)
                 .fetch_one(self.pool())
                 .await?;
+                let oldest: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
+                    "SELECT MIN(run_at) FROM jobs WHERE state = 'ready' AND run_at <= $1",
+                )
+                .bind(now)
+                .fetch_one(self.pool())
+                .await?;
+                let oldest_ready_secs = oldest.map(|t| (now - t).num_seconds().max(0)).unwrap_or(0);
+                Ok($crate::store::QueueStats { ready, running, dead, oldest_ready_secs })
+            }
+
+            async fn dead_jobs(&self, limit: i64) -> $crate::store::StoreResult<Vec<$crate::store::DeadJob>> {
+                let rows: Vec<$crate::store::shared::DeadJobRow> = sqlx::query_as(
+                    "SELECT id, kind, checkin_id, attempts, last_error, created_at, updated_at FROM jobs \
+                     WHERE state = 'dead' ORDER BY updated_at DESC, id DESC LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn requeue_dead_jobs(&self, ids: Option<&[i64]>, now: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<u64> {
+                let mut tx = self.begin_write().await?;
+                let mut n = 0;
+                let update = "UPDATE jobs SET state = 'ready', attempts = 0, run_at = $1, created_at = $1, updated_at = $1, \
+                              lease_until = NULL, locked_by = NULL WHERE state = 'dead'";
+                match ids {
+                    None => n += sqlx::query(update).bind(now).execute(&mut *tx).await?.rows_affected(),
+                    Some(ids) => {
+                        for id in ids {
+                            n += sqlx::query(&format!("{update} AND id = $2")).bind(now).bind(id).execute(&mut *tx).await?.rows_affected();
+                        }
+                    }
+                }
+                tx.commit().await?;
                 Ok(n)
             }
         }

@@ -7,4 +7,5 @@ mod interop;
 mod journey;
 mod pages;
 mod privacy;
+mod registry;
 mod store_story;

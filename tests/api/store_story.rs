@@ -97,7 +97,7 @@ async fn story(store: &dyn Store) {
     assert_eq!(store.seals("c1").await.unwrap().len(), 1);
 
     // Jobs: claim under a lease, one worker at a time; a lapsed lease is taken again.
-    assert_eq!(store.ready_jobs(now).await.unwrap(), 1);
+    assert_eq!(store.queue_stats(now).await.unwrap().ready, 1);
     let lease = now + Duration::seconds(30);
     let job = store.claim_job("w1", now, lease).await.unwrap().unwrap();
     assert_eq!((job.kind.as_str(), job.attempts, job.checkin_id.as_deref()), ("registry_check", 1, Some("c1")));
@@ -122,6 +122,7 @@ async fn story(store: &dyn Store) {
         expected: CheckinStatus::Submitted,
         new_status: CheckinStatus::Flagged,
         flags: Some(flags.clone()),
+        expected_flags: None,
         seal: seal(1, Event::Flagged, "jws-1"),
         complete_job: Some((third.id, "w3".into())),
     };
@@ -132,7 +133,7 @@ async fn story(store: &dyn Store) {
     let c = store.checkin("c1").await.unwrap().unwrap();
     assert_eq!((c.status, c.flags), (CheckinStatus::Flagged, flags));
     assert_eq!(store.seals("c1").await.unwrap().iter().map(|s| s.jws.as_str()).collect::<Vec<_>>(), vec!["jws-0", "jws-1"]);
-    assert_eq!(store.ready_jobs(later + Duration::days(1)).await.unwrap(), 0, "the job is done");
+    assert_eq!(store.queue_stats(later + Duration::days(1)).await.unwrap(), Default::default(), "the job is done");
 
     // A dead letter stays out of the queue.
     let new2 = NewCheckin {
@@ -145,7 +146,22 @@ async fn story(store: &dyn Store) {
     store.accept_checkin(&new2).await.unwrap();
     let j = store.claim_job("w1", later, later + Duration::seconds(30)).await.unwrap().unwrap();
     store.release_job(j.id, "w1", &JobRelease::Dead { error: "gave up".into() }, later).await.unwrap();
-    assert_eq!(store.ready_jobs(later + Duration::days(1)).await.unwrap(), 0);
+    let stats = store.queue_stats(later + Duration::days(1)).await.unwrap();
+    assert_eq!((stats.ready, stats.dead), (0, 1));
+    let dead = store.dead_jobs(10).await.unwrap();
+    assert_eq!((dead.len(), dead[0].last_error.as_deref(), dead[0].checkin_id.as_deref()), (1, Some("gave up"), Some("c2")));
+    assert_eq!(store.requeue_dead_jobs(Some(&[dead[0].id]), later).await.unwrap(), 1);
+    assert_eq!(store.requeue_dead_jobs(None, later).await.unwrap(), 0, "nothing else is dead");
+    let again = store.claim_job("w1", later, later + Duration::seconds(30)).await.unwrap().unwrap();
+    assert_eq!((again.id, again.attempts), (j.id, 1), "a requeued job starts its attempts afresh");
+
+    // A postponed job does not count the claim as an attempt.
+    store.release_job(again.id, "w1", &JobRelease::Postpone { run_at: later + Duration::seconds(5) }, later).await.unwrap();
+    assert!(store.claim_job("w1", later, later).await.unwrap().is_none());
+    let next = store.claim_job("w1", later + Duration::seconds(5), later + Duration::seconds(35)).await.unwrap().unwrap();
+    assert_eq!(next.attempts, 1);
+    let stats = store.queue_stats(later + Duration::seconds(5)).await.unwrap();
+    assert_eq!((stats.ready, stats.running), (0, 1));
 
     // Privacy: the blind index finds both check-ins of a document, newest last in creation order.
     let doc = &persons[0].document;
@@ -167,6 +183,7 @@ async fn story(store: &dyn Store) {
         expected: CheckinStatus::Flagged,
         new_status: CheckinStatus::Purged,
         flags: None,
+        expected_flags: None,
         seal: seal(2, Event::Purged, "jws-2"),
         complete_job: None,
     };
