@@ -324,11 +324,14 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             store.migrate().await?;
             println!("migrated {} database", store.backend());
         }
-        Command::Keys { command: KeysCommand::RotateData { batch, settings } } => rotate_data(settings, batch).await?,
+        Command::Keys { command: KeysCommand::RotateData { batch, settings } } => hospes::privacy::cli::rotate_data(&settings, batch).await?,
         Command::Keys { command } => keys(command)?,
-        Command::Retention { command } => retention(command).await?,
-        Command::Backup { out, stdin, settings } => backup(settings, &out, stdin).await?,
-        Command::Restore { file, to, keys_dir } => restore(&file, &to, &keys_dir).await?,
+        Command::Retention { command: RetentionCommand::Report { horizon_days, json, settings } } => {
+            hospes::privacy::cli::retention_report(&settings, horizon_days, json).await?
+        }
+        Command::Retention { command: RetentionCommand::Purge { settings } } => hospes::privacy::cli::retention_purge(&settings).await?,
+        Command::Backup { out, stdin, settings } => hospes::privacy::cli::backup(&settings, &out, stdin).await?,
+        Command::Restore { file, to, keys_dir } => hospes::privacy::cli::restore(&file, &to, &keys_dir).await?,
         Command::Verify(args) => return verify(args).await,
         Command::RegistrySim(args) => registry_sim(args).await?,
         Command::Users { command } => users(command).await?,
@@ -373,84 +376,6 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
             println!("{kid}");
         }
         KeysCommand::RotateData { .. } => unreachable!("handled by rotate_data"),
-    }
-    Ok(())
-}
-
-async fn rotate_data(settings: Settings, batch: i64) -> anyhow::Result<()> {
-    let cipher = std::sync::Arc::new(hospes::serve::data_cipher(&settings)?);
-    let active = cipher.active_kid().to_owned();
-    let store = hospes::store::connect_encrypted(&settings.database_url()?, cipher).await?;
-    store.migrate().await?;
-    let mut total = 0;
-    loop {
-        let n = store.reencrypt_batch(batch.max(1)).await?;
-        if n == 0 {
-            break;
-        }
-        total += n;
-        eprintln!("re-encrypted {total} row(s) under {active}");
-    }
-    for (kid, rows) in store.data_key_usage().await? {
-        println!("{kid}\t{rows} row(s)\t{}", if kid == active { "active" } else { "still in use" });
-    }
-    println!("re-encrypted {total} row(s); every personal field is under data key {active}");
-    Ok(())
-}
-
-async fn retention(command: RetentionCommand) -> anyhow::Result<()> {
-    match command {
-        RetentionCommand::Report { horizon_days, json, settings } => {
-            let app = hospes::serve::build_app(&settings, std::sync::Arc::new(hospes::clock::SystemClock)).await?;
-            let lines = hospes::jobs::retention::report(&app, chrono::Duration::days(horizon_days)).await?;
-            if json {
-                for line in &lines {
-                    println!("{}", serde_json::to_string(line)?);
-                }
-            } else {
-                println!("jurisdiction\tretention\tdue now\theld\tdue within {horizon_days} days\tearliest");
-                for l in &lines {
-                    let earliest = l.earliest.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default();
-                    println!("{}\t{}\t{}\t{}\t{}\t{}", l.jurisdiction, l.retention, l.due_now, l.held, l.due_within_horizon, earliest);
-                }
-                if lines.is_empty() {
-                    println!("nothing is due within {horizon_days} days");
-                }
-            }
-        }
-        RetentionCommand::Purge { settings } => {
-            let app = hospes::serve::build_app(&settings, std::sync::Arc::new(hospes::clock::SystemClock)).await?;
-            let o = hospes::jobs::retention::purge_due(&app).await?;
-            println!("purged {}, held {}, purged meanwhile by another instance {}, failed {}", o.purged, o.held, o.raced, o.failed);
-            if o.failed > 0 {
-                bail!("{} purge(s) failed (see the log); run again", o.failed);
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn backup(settings: Settings, out: &std::path::Path, stdin: bool) -> anyhow::Result<()> {
-    let cipher = hospes::serve::data_cipher(&settings)?;
-    if stdin {
-        let file = hospes::privacy::backup::create_private(out).with_context(|| format!("creating {}", out.display()))?;
-        hospes::privacy::backup::encrypt(cipher.keys(), std::io::stdin().lock(), std::io::BufWriter::new(file))?;
-    } else {
-        let bytes = hospes::privacy::backup::backup_sqlite(&settings.database_url()?, cipher.keys(), out).await?;
-        eprintln!("snapshot of {bytes} bytes");
-    }
-    println!("wrote {} (encrypted under data key {})", out.display(), cipher.active_kid());
-    Ok(())
-}
-
-async fn restore(file: &std::path::Path, to: &str, keys_dir: &std::path::Path) -> anyhow::Result<()> {
-    let keys = hospes::privacy::DataKeys::load(keys_dir).context("loading the data keys")?;
-    if to == "-" {
-        let input = std::io::BufReader::new(std::fs::File::open(file)?);
-        hospes::privacy::backup::decrypt(&keys, input, std::io::stdout().lock())?;
-    } else {
-        let bytes = hospes::privacy::backup::restore(&keys, file, std::path::Path::new(to)).await?;
-        eprintln!("restored {bytes} bytes into {to}");
     }
     Ok(())
 }

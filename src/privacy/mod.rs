@@ -10,11 +10,14 @@
 //! - [`export`]: what a tenant sees behind their receipt token: their data, its recipients, its
 //!   erasure date.
 //!
+//! - [`cli`]: the operator commands (`keys rotate-data`, `retention`, `backup`, `restore`).
+//!
 //! This module does no SQL and serves no page; the store, the purge job and the tenant's pages
 //! call it.
 
 pub mod backup;
 pub mod cipher;
+pub mod cli;
 pub mod export;
 pub mod keys;
 pub mod retention;
