@@ -290,8 +290,10 @@ pub trait Store: PrivacyStore + Send + Sync + 'static {
     /// Sealing `purged` erases the check-in's personal data in the same transaction.
     async fn record_event(&self, write: &EventWrite) -> StoreResult<bool>;
 
-    /// Claims the oldest ready job (or one whose lease ran out) for `worker` until `lease_until`.
+    /// Claims the oldest ready job for `worker` until `lease_until`.
     async fn claim_job(&self, worker: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> StoreResult<Option<Job>>;
+    /// Makes jobs whose lease ran out at `now` ready again (their worker died); returns how many.
+    async fn reclaim_expired_leases(&self, now: DateTime<Utc>) -> StoreResult<u64>;
     /// Extends the lease of a job this worker still holds; `false` when it no longer holds it.
     async fn extend_lease(&self, job_id: i64, worker: &str, lease_until: DateTime<Utc>) -> StoreResult<bool>;
     async fn complete_job(&self, job_id: i64, worker: &str, now: DateTime<Utc>) -> StoreResult<()>;

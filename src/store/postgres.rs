@@ -9,8 +9,7 @@ use super::StoreResult;
 use super::shared::{Backend, JobRow};
 
 const CLAIM_SQL: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, locked_by = $3, updated_at = $1 \
-     WHERE id = (SELECT id FROM jobs WHERE (state = 'ready' AND run_at <= $1) OR (state = 'running' AND lease_until < $1) \
-                 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+     WHERE id = (SELECT id FROM jobs WHERE state = 'ready' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
      RETURNING id, kind, checkin_id, payload, attempts, max_attempts, lease_until, created_at";
 
 #[derive(Clone)]

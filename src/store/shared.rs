@@ -714,6 +714,18 @@ macro_rules! impl_store {
                 row.map(TryInto::try_into).transpose()
             }
 
+            async fn reclaim_expired_leases(&self, now: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<u64> {
+                let n = sqlx::query(
+                    "UPDATE jobs SET state = 'ready', lease_until = NULL, locked_by = NULL, updated_at = $1 \
+                     WHERE state = 'running' AND lease_until < $1",
+                )
+                .bind(now)
+                .execute(self.pool())
+                .await?
+                .rows_affected();
+                Ok(n)
+            }
+
             async fn extend_lease(
                 &self,
                 job_id: i64,

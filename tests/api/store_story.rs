@@ -105,6 +105,8 @@ async fn story(store: &dyn Store) {
     assert!(store.extend_lease(job.id, "w1", now + Duration::seconds(60)).await.unwrap());
     assert!(!store.extend_lease(job.id, "w2", now + Duration::seconds(60)).await.unwrap(), "not w2's job");
     let later = now + Duration::seconds(61);
+    assert!(store.claim_job("w2", later, later + Duration::seconds(30)).await.unwrap().is_none(), "until reclaimed");
+    assert_eq!(store.reclaim_expired_leases(later).await.unwrap(), 1);
     let retaken = store.claim_job("w2", later, later + Duration::seconds(30)).await.unwrap().unwrap();
     assert_eq!((retaken.id, retaken.attempts), (job.id, 2));
     assert!(!store.extend_lease(job.id, "w1", later).await.unwrap(), "w1 lost it");
