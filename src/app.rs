@@ -32,6 +32,8 @@ pub struct App {
     pub invitation_ttl: chrono::Duration,
     /// Wakes idle in-process workers when a job is enqueued.
     pub wake: Arc<Notify>,
+    /// How long each jurisdiction keeps personal data (see [`crate::privacy::retention`]).
+    pub retention: crate::privacy::RetentionPolicy,
 }
 
 /// How a check-in arrived.
@@ -127,6 +129,7 @@ impl App {
             contact: submission.contact.clone(),
             person_count: submission.persons.len() as i64,
             digest_salt: salt,
+            erase_after: self.retention.erase_after(&property.jurisdiction, &submission.stay, now),
             created_at: now,
             updated_at: now,
         };
@@ -185,12 +188,17 @@ impl App {
             created_at: now,
         };
         let flags: Option<Vec<Flag>> = match event {
-            Event::Verified | Event::Flagged => Some(outcome.map(|o| o.flags).unwrap_or_default()),
+            Event::Verified | Event::Flagged | Event::Rechecked => Some(outcome.map(|o| o.flags).unwrap_or_default()),
             _ => None,
         };
+        // The registry's late answer for a check-in flagged `registry_unavailable` applies only
+        // while its flags are still exactly those.
+        let expected_flags = (checkin.status == CheckinStatus::Flagged && matches!(event, Event::Verified | Event::Rechecked))
+            .then(|| checkin.flags.clone());
         let write = EventWrite {
             checkin_id: checkin.id.clone(),
             expected: checkin.status,
+            expected_flags,
             new_status,
             flags,
             seal,

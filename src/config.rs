@@ -33,6 +33,22 @@ pub struct Settings {
     #[arg(long, env = "HOSPES_REGISTRY_URL")]
     pub registry_url: Option<String>,
 
+    /// Client certificate chain (PEM) for mutual TLS with the registry.
+    #[arg(long, env = "HOSPES_REGISTRY_CLIENT_CERT_FILE")]
+    pub registry_client_cert_file: Option<PathBuf>,
+
+    /// Private key (PEM) of the client certificate.
+    #[arg(long, env = "HOSPES_REGISTRY_CLIENT_KEY_FILE")]
+    pub registry_client_key_file: Option<PathBuf>,
+
+    /// A CA certificate (PEM) to trust for the registry, besides the system's roots.
+    #[arg(long, env = "HOSPES_REGISTRY_CA_FILE")]
+    pub registry_ca_file: Option<PathBuf>,
+
+    /// Timeout of one registry request, in milliseconds.
+    #[arg(long, env = "HOSPES_REGISTRY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub registry_timeout_ms: u64,
+
     /// Size of the in-process simulated registry's synthetic population.
     #[arg(long, env = "HOSPES_REGISTRY_POPULATION", default_value_t = crate::registry::sim::DEFAULT_POPULATION)]
     pub registry_population: usize,
@@ -57,6 +73,16 @@ pub struct Settings {
     /// How long an invitation printed on a door sign stays valid, in days.
     #[arg(long, env = "HOSPES_INVITATION_TTL_DAYS", default_value_t = 180)]
     pub invitation_ttl_days: u32,
+
+    /// Retention of personal data per country, overriding the profiles' legal defaults:
+    /// `ES=3y,DE=12m,IT=transmitted,default=12m` (units d, m, y).
+    #[arg(long, env = "HOSPES_RETENTION", default_value = "")]
+    pub retention: String,
+
+    /// Seconds between two runs of the retention purge inside `serve` and `worker` (0: never;
+    /// run `hospes retention purge` from a scheduler instead).
+    #[arg(long, env = "HOSPES_RETENTION_INTERVAL_SECS", default_value_t = 3600)]
+    pub retention_interval_secs: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -80,6 +106,11 @@ impl Settings {
         Ok(format!("sqlite://{}", self.data_dir.join("hospes.db").display()))
     }
 
+    /// The retention policy: the profiles' defaults with `HOSPES_RETENTION`'s overrides.
+    pub fn retention(&self) -> anyhow::Result<crate::privacy::RetentionPolicy> {
+        crate::privacy::RetentionPolicy::parse(&self.retention).map_err(|e| anyhow::anyhow!("HOSPES_RETENTION: {e}"))
+    }
+
     pub fn public_url(&self) -> String {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
@@ -96,9 +127,13 @@ impl std::fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("keys_dir", &self.keys_dir)
             .field("registry_url", &self.registry_url)
+            .field("registry_client_cert_file", &self.registry_client_cert_file)
+            .field("registry_timeout_ms", &self.registry_timeout_ms)
             .field("workers", &self.workers)
             .field("public_url", &self.public_url)
             .field("environment", &self.environment)
+            .field("retention", &self.retention)
+            .field("retention_interval_secs", &self.retention_interval_secs)
             .finish()
     }
 }

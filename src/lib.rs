@@ -9,6 +9,7 @@ pub mod domain;
 pub mod http;
 pub mod identity;
 pub mod invitation;
+pub mod privacy;
 pub mod jobs;
 pub mod qr;
 pub mod registry;

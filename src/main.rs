@@ -1,5 +1,5 @@
 //! The `hospes` command line: serve, worker, migrate, keys, verify, qr, registry-sim, users,
-//! documents, names. Each command is a thin call into the library.
+//! documents, names, retention, backup, restore. Each command is a thin call into the library.
 
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
@@ -46,6 +46,11 @@ enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// The job queue: dead letters and requeuing.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
     /// Identity-document numbers and machine-readable zones.
     Documents {
         #[command(subcommand)]
@@ -72,6 +77,55 @@ enum QrCommand {
         /// One JSON object per file: {"file", "texts" | "error", "ms"}.
         #[arg(long)]
         json: bool,
+    },
+    /// Retention of personal data: what is due, and the purge.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+    /// Writes an encrypted, consistent snapshot of the SQLite database (or encrypts standard
+    /// input, e.g. a pg_dump archive) under the active data key.
+    Backup {
+        /// The encrypted backup to create (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        /// Encrypt standard input instead of snapshotting the database (for pg_dump).
+        #[arg(long)]
+        stdin: bool,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Decrypts a backup into a new file (`-`: standard output, e.g. into pg_restore); a SQLite
+    /// database is checked with PRAGMA integrity_check.
+    Restore {
+        /// The encrypted backup.
+        file: PathBuf,
+        /// Where to write the restored file (must not exist), or `-`.
+        #[arg(long)]
+        to: String,
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Shows, per jurisdiction, the check-ins due for erasure now, held, and due soon.
+    Report {
+        /// Also count check-ins due within this many days.
+        #[arg(long, default_value_t = 30)]
+        horizon_days: i64,
+        /// JSON Lines output.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Erases the personal data of every check-in due now and seals `purged` (what `serve` and
+    /// `worker` do every HOSPES_RETENTION_INTERVAL_SECS).
+    Purge {
+        #[command(flatten)]
+        settings: Settings,
     },
 }
 
@@ -100,6 +154,35 @@ enum NamesCommand {
 }
 
 #[derive(Subcommand)]
+enum JobsCommand {
+    /// Lists the dead letters, newest first (tab-separated: id, kind, check-in, attempts,
+    /// last error, dead since).
+    Dead {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Puts dead letters back in the queue with fresh attempts. A registry check of a check-in
+    /// flagged `registry_unavailable` asks the registry again and seals its real answer.
+    Retry {
+        /// The job ids to requeue.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        ids: Vec<i64>,
+        /// Requeue every dead letter.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Queue depth, jobs running, dead letters, and the age of the oldest ready job.
+    Stats {
+        #[command(flatten)]
+        settings: Settings,
+    },
+}
+
+#[derive(Subcommand)]
 enum KeysCommand {
     /// Generates a new seal key (it becomes the active one).
     Generate {
@@ -115,6 +198,21 @@ enum KeysCommand {
     ExportJwks {
         #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
         keys_dir: PathBuf,
+    },
+    /// Generates a new data key (it encrypts from then on) and, if missing, the blind-index key.
+    GenerateData {
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+    },
+    /// Re-encrypts every personal field under the active data key, in batches (one transaction
+    /// each); interrupted, it goes on where it stopped when run again. First `generate-data`, and
+    /// restart every instance so that all of them know the new key.
+    RotateData {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
+        #[command(flatten)]
+        settings: Settings,
     },
 }
 
@@ -243,10 +341,18 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             store.migrate().await?;
             println!("migrated {} database", store.backend());
         }
+        Command::Keys { command: KeysCommand::RotateData { batch, settings } } => hospes::privacy::cli::rotate_data(&settings, batch).await?,
         Command::Keys { command } => keys(command)?,
+        Command::Retention { command: RetentionCommand::Report { horizon_days, json, settings } } => {
+            hospes::privacy::cli::retention_report(&settings, horizon_days, json).await?
+        }
+        Command::Retention { command: RetentionCommand::Purge { settings } } => hospes::privacy::cli::retention_purge(&settings).await?,
+        Command::Backup { out, stdin, settings } => hospes::privacy::cli::backup(&settings, &out, stdin).await?,
+        Command::Restore { file, to, keys_dir } => hospes::privacy::cli::restore(&file, &to, &keys_dir).await?,
         Command::Verify(args) => return verify(args).await,
         Command::RegistrySim(args) => registry_sim(args).await?,
         Command::Users { command } => users(command).await?,
+        Command::Jobs { command } => jobs(command).await?,
         Command::Documents { command: DocumentsCommand::Validate { json: _, as_of } } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
             hospes::identity::cli::documents_validate_jsonl(std::io::stdin().lock(), std::io::stdout().lock(), as_of)?;
@@ -279,11 +385,22 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
                 let state = if e.kid == ring.active_kid() { "active" } else if e.retired.is_some() { "retired" } else { "published" };
                 println!("{}\t{}\t{}", e.kid, e.created, state);
             }
+            if let Ok(data) = hospes::privacy::DataKeys::load(&keys_dir) {
+                for e in data.entries() {
+                    let state = if e.kid == data.active_kid() { "data key, active" } else { "data key, decrypts" };
+                    println!("{}\t{}\t{}", e.kid, e.created, state);
+                }
+            }
         }
         KeysCommand::ExportJwks { keys_dir } => {
             let ring = hospes::seal::KeyRing::load(&keys_dir)?;
             println!("{}", serde_json::to_string_pretty(&ring.jwks())?);
         }
+        KeysCommand::GenerateData { keys_dir } => {
+            let kid = hospes::privacy::keys::generate(&keys_dir)?;
+            println!("{kid}");
+        }
+        KeysCommand::RotateData { .. } => unreachable!("handled by rotate_data"),
     }
     Ok(())
 }
@@ -414,6 +531,42 @@ async fn users(command: UsersCommand) -> anyhow::Result<()> {
                 Err(hospes::store::StoreError::Conflict(_)) => bail!("an account with that e-mail address exists already"),
                 Err(e) => return Err(e.into()),
             }
+        }
+    }
+    Ok(())
+}
+
+async fn open_store(settings: &Settings) -> anyhow::Result<std::sync::Arc<dyn hospes::store::Store>> {
+    let url = settings.database_url()?;
+    let store = hospes::store::connect(&url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+async fn jobs(command: JobsCommand) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    match command {
+        JobsCommand::Dead { limit, settings } => {
+            for j in open_store(&settings).await?.dead_jobs(limit).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    j.id,
+                    j.kind,
+                    j.checkin_id.unwrap_or_default(),
+                    j.attempts,
+                    j.last_error.unwrap_or_default(),
+                    j.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                );
+            }
+        }
+        JobsCommand::Retry { ids, all, settings } => {
+            let store = open_store(&settings).await?;
+            let n = store.requeue_dead_jobs(if all { None } else { Some(&ids) }, now).await?;
+            println!("requeued {n} job(s)");
+        }
+        JobsCommand::Stats { settings } => {
+            let q = open_store(&settings).await?.queue_stats(now).await?;
+            println!("ready\t{}\nrunning\t{}\ndead\t{}\noldest_ready_seconds\t{}", q.ready, q.running, q.dead, q.oldest_ready_secs);
         }
     }
     Ok(())

@@ -12,12 +12,11 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Environment, Settings};
 use crate::jobs::Worker;
 use crate::registry::Registry;
-use crate::registry::http::HttpRegistry;
+use crate::registry::breaker::{Breaker, BreakerConfig};
+use crate::registry::http::{HttpRegistry, Tls};
 use crate::registry::sim::{Population, SimulatedRegistry};
 use crate::seal::KeyRing;
 
-/// Timeout of one registry request.
-pub const REGISTRY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Photos decoded at once (each may take a few hundred MB at 48 MP).
 pub const CONCURRENT_DECODES: usize = 2;
 
@@ -28,11 +27,30 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
     let keys = KeyRing::load_or_generate(&settings.keys_dir, may_generate).context("loading the seal keys")?;
     let secret = crate::seal::keyring::secret(&settings.keys_dir, "invitation.secret", may_generate)
         .context("loading the invitation secret")?;
+    let cipher = Arc::new(data_cipher(settings)?);
     let url = settings.database_url()?;
-    let store = crate::store::connect(&url).await.with_context(|| format!("connecting to {}", crate::config::redact_url(&url)))?;
+    let store = crate::store::connect_encrypted(&url, cipher)
+        .await
+        .with_context(|| format!("connecting to {}", crate::config::redact_url(&url)))?;
     store.migrate().await.context("migrating the database")?;
     let registry: Arc<dyn Registry> = match &settings.registry_url {
-        Some(url) => Arc::new(HttpRegistry::new(url, REGISTRY_TIMEOUT)?),
+        Some(url) => {
+            let read = |path: &Option<std::path::PathBuf>| -> anyhow::Result<Option<Vec<u8>>> {
+                path.as_ref().map(|p| std::fs::read(p).with_context(|| format!("reading {}", p.display()))).transpose()
+            };
+            let identity_pem = match (read(&settings.registry_client_cert_file)?, read(&settings.registry_client_key_file)?) {
+                (Some(mut cert), Some(key)) => {
+                    cert.extend_from_slice(b"\n");
+                    cert.extend_from_slice(&key);
+                    Some(cert)
+                }
+                (None, None) => None,
+                _ => anyhow::bail!("HOSPES_REGISTRY_CLIENT_CERT_FILE and HOSPES_REGISTRY_CLIENT_KEY_FILE go together"),
+            };
+            let tls = Tls { identity_pem, ca_pem: read(&settings.registry_ca_file)? };
+            let http = HttpRegistry::with_tls(url, Duration::from_millis(settings.registry_timeout_ms), tls)?;
+            Arc::new(Breaker::new(http, BreakerConfig::default()))
+        }
         None => Arc::new(SimulatedRegistry::new(Population::generate(settings.registry_population, settings.registry_seed))),
     };
     Ok(App {
@@ -45,7 +63,15 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
         public_url: settings.public_url(),
         invitation_ttl: chrono::Duration::days(i64::from(settings.invitation_ttl_days)),
         wake: Arc::new(Notify::new()),
+        retention: settings.retention()?,
     })
+}
+
+/// The data keys of `settings.keys_dir` (generated in development, required in production).
+pub fn data_cipher(settings: &Settings) -> anyhow::Result<crate::privacy::DataCipher> {
+    let may_generate = settings.environment == Environment::Development;
+    let keys = crate::privacy::DataKeys::load_or_generate(&settings.keys_dir, may_generate).context("loading the data keys")?;
+    Ok(crate::privacy::DataCipher::new(keys))
 }
 
 /// Starts `n` workers; they stop (after finishing their current job) when `shutdown` turns true.
@@ -84,6 +110,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         registry = if settings.registry_url.is_some() { "http" } else { "simulated" }, "hospes serving");
     let (stop, stopped) = watch::channel(false);
     let mut workers = spawn_workers(&app, settings.workers, &stopped);
+    if settings.workers > 0 {
+        workers.spawn(crate::jobs::retention::run_every(app.clone(), Duration::from_secs(settings.retention_interval_secs), stopped.clone()));
+    }
     let router = crate::http::router(app);
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
     let _ = stop.send(true);
@@ -97,6 +126,7 @@ pub async fn worker(settings: Settings, count: usize) -> anyhow::Result<()> {
     let app = build_app(&settings, Arc::new(SystemClock)).await?;
     let (stop, stopped) = watch::channel(false);
     let mut workers = spawn_workers(&app, count, &stopped);
+    workers.spawn(crate::jobs::retention::run_every(app.clone(), Duration::from_secs(settings.retention_interval_secs), stopped.clone()));
     shutdown_signal().await;
     tracing::info!("stopping workers after their current job");
     let _ = stop.send(true);

@@ -3,6 +3,10 @@
 //! States: `submitted → checking → verified | flagged → resolved`, plus `checked_out` and
 //! `purged`. Every state except `checking` is recorded by exactly one sealed [`Event`]; `checking`
 //! only says that a worker holds the registry-check job and is not sealed.
+//!
+//! A check-in flagged only because the registry could not be asked (`registry_unavailable`)
+//! still awaits its real answer: when an operator requeues its dead-lettered check, the answer is
+//! sealed as `verified`, or as `rechecked` with the real flags (see [`awaits_registry`]).
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -85,6 +89,10 @@ impl CheckinStatus {
         let next = match (self, event) {
             (S::Submitted | S::Checking, Event::Verified) => S::Verified,
             (S::Submitted | S::Checking, Event::Flagged) => S::Flagged,
+            // Only for a check-in whose flags are all `registry_unavailable` (see
+            // `awaits_registry`); the caller checks that, and the store compares the flags.
+            (S::Flagged, Event::Verified) => S::Verified,
+            (S::Flagged, Event::Rechecked) => S::Flagged,
             (S::Flagged, Event::Resolved) => S::Resolved,
             (S::Verified | S::Flagged | S::Resolved, Event::CheckedOut) => S::CheckedOut,
             (s, Event::Purged) if s != S::Purged => S::Purged,
@@ -104,6 +112,9 @@ pub enum Event {
     Resolved,
     CheckedOut,
     Purged,
+    /// The registry's real answer for a check-in that had been flagged `registry_unavailable`,
+    /// when that answer is a flag too.
+    Rechecked,
 }
 
 impl Event {
@@ -115,6 +126,7 @@ impl Event {
             Event::Resolved => "resolved",
             Event::CheckedOut => "checked_out",
             Event::Purged => "purged",
+            Event::Rechecked => "rechecked",
         }
     }
 
@@ -126,9 +138,19 @@ impl Event {
             "resolved" => Event::Resolved,
             "checked_out" => Event::CheckedOut,
             "purged" => Event::Purged,
+            "rechecked" => Event::Rechecked,
             _ => return None,
         })
     }
+}
+
+/// Whether a check-in in `status` with `flags` still awaits the registry's answer: it was never
+/// checked, or it was flagged only because the registry could not be asked.
+pub fn awaits_registry(status: CheckinStatus, flags: &[super::Flag]) -> bool {
+    status.awaits_registry()
+        || (status == CheckinStatus::Flagged
+            && !flags.is_empty()
+            && flags.iter().all(|f| f.reason == super::FlagReason::RegistryUnavailable))
 }
 
 /// An event that the current state does not allow.
@@ -153,9 +175,21 @@ mod tests {
     }
 
     #[test]
+    fn only_a_registry_outage_flag_awaits_a_recheck() {
+        use crate::domain::{Flag, FlagReason};
+        let outage = [Flag { person: 0, reason: FlagReason::RegistryUnavailable, fields: vec![] }];
+        let mismatch = [Flag { person: 0, reason: FlagReason::IdentityMismatch, fields: vec![] }];
+        assert!(awaits_registry(CheckinStatus::Submitted, &[]));
+        assert!(awaits_registry(CheckinStatus::Flagged, &outage));
+        assert!(!awaits_registry(CheckinStatus::Flagged, &mismatch));
+        assert!(!awaits_registry(CheckinStatus::Flagged, &[outage[0].clone(), mismatch[0].clone()]));
+        assert!(!awaits_registry(CheckinStatus::Verified, &[]));
+    }
+
+    #[test]
     fn purged_is_final() {
         assert_eq!(CheckinStatus::Verified.apply(Event::Purged), Ok(CheckinStatus::Purged));
-        for e in [Event::Verified, Event::Flagged, Event::CheckedOut, Event::Purged] {
+        for e in [Event::Verified, Event::Flagged, Event::CheckedOut, Event::Purged, Event::Rechecked] {
             assert!(CheckinStatus::Purged.apply(e).is_err());
         }
     }

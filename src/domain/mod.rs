@@ -6,7 +6,7 @@ pub mod input;
 pub mod outcome;
 pub mod person;
 
-pub use checkin::{CheckinStatus, Contact, Event, Stay, Submission, TransitionError};
+pub use checkin::{CheckinStatus, Contact, Event, Stay, Submission, TransitionError, awaits_registry};
 pub use outcome::{DocumentStatus, FieldMatch, Flag, FlagReason, Outcome, PersonCheck};
 pub use person::{Document, DocumentKind, Guardian, Person};
 

@@ -56,8 +56,11 @@ async fn readyz(State(app): State<App>) -> Response {
 }
 
 async fn metrics(State(app): State<App>) -> Response {
-    if let Ok(depth) = app.store.ready_jobs(app.now()).await {
-        metrics::gauge!("hospes_jobs_ready").set(depth as f64);
+    if let Ok(q) = app.store.queue_stats(app.now()).await {
+        metrics::gauge!("hospes_jobs_ready").set(q.ready as f64);
+        metrics::gauge!("hospes_jobs_running").set(q.running as f64);
+        metrics::gauge!("hospes_jobs_dead").set(q.dead as f64);
+        metrics::gauge!("hospes_jobs_oldest_ready_seconds").set(q.oldest_ready_secs as f64);
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], metrics_handle().render()).into_response()
 }

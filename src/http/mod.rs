@@ -20,6 +20,8 @@ pub const JSON_LIMIT_BYTES: usize = 1024 * 1024;
 
 /// The whole service's router.
 pub fn router(app: App) -> axum::Router {
+    // Install the metrics recorder before anything records.
+    meta::metrics_handle();
     let (api, openapi) = api::router();
     axum::Router::new()
         .merge(api)

@@ -20,16 +20,37 @@ pub struct HttpRegistry {
     client: reqwest::Client,
 }
 
+/// TLS material for reaching the registry: a client certificate for mutual TLS and an extra CA.
+#[derive(Default)]
+pub struct Tls {
+    /// Certificate chain and private key, PEM, concatenated.
+    pub identity_pem: Option<Vec<u8>>,
+    /// A CA certificate, PEM.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
 impl HttpRegistry {
     /// A client for the registry at `base` (e.g. `http://127.0.0.1:9090`), with `timeout` per
     /// request.
     pub fn new(base: &str, timeout: Duration) -> Result<HttpRegistry, RegistryError> {
-        let client = reqwest::Client::builder()
+        Self::with_tls(base, timeout, Tls::default())
+    }
+
+    /// As [`HttpRegistry::new`], with mutual TLS and/or an extra trusted CA.
+    pub fn with_tls(base: &str, timeout: Duration, tls: Tls) -> Result<HttpRegistry, RegistryError> {
+        let bad = |what: &str, e: reqwest::Error| RegistryError::Unavailable(format!("{what}: {e}"));
+        let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| RegistryError::Unavailable(e.to_string()))?;
+            .pool_idle_timeout(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(pem) = tls.identity_pem {
+            builder = builder.identity(reqwest::Identity::from_pem(&pem).map_err(|e| bad("client certificate", e))?);
+        }
+        if let Some(pem) = tls.ca_pem {
+            builder = builder.add_root_certificate(reqwest::Certificate::from_pem(&pem).map_err(|e| bad("CA certificate", e))?);
+        }
+        let client = builder.build().map_err(|e| bad("HTTP client", e))?;
         Ok(HttpRegistry { base: base.trim_end_matches('/').to_owned(), client })
     }
 }

@@ -31,6 +31,13 @@ pub struct Faults {
     /// Checks allowed per second; more get `429` with `Retry-After: 1` (0: no limit).
     #[arg(long = "rate-limit", default_value_t = 0)]
     pub rate_limit: u64,
+    /// Fraction of checks answered `200` with the JSON body cut short.
+    #[arg(long = "truncate-rate", default_value_t = 0.0)]
+    pub truncate_rate: f64,
+    /// Fraction of checks answered `200` with a body that is not a valid answer (garbage, wrong
+    /// types, or a document status hospes does not know).
+    #[arg(long = "malformed-rate", default_value_t = 0.0)]
+    pub malformed_rate: f64,
 }
 
 struct SimState {
@@ -70,9 +77,10 @@ async fn check(State(state): State<Arc<SimState>>, Json(claim): Json<IdentityCla
             return resp;
         }
     }
-    let (fail, hang) = {
+    let (fail, hang, truncate, malformed, variant) = {
         let mut rng = rand::thread_rng();
-        (rng.gen_bool(faults.error_rate.clamp(0.0, 1.0)), rng.gen_bool(faults.timeout_rate.clamp(0.0, 1.0)))
+        let mut draw = |p: f64| rng.gen_bool(p.clamp(0.0, 1.0));
+        (draw(faults.error_rate), draw(faults.timeout_rate), draw(faults.truncate_rate), draw(faults.malformed_rate), rand::thread_rng().gen_range(0..3u8))
     };
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
@@ -83,7 +91,25 @@ async fn check(State(state): State<Arc<SimState>>, Json(claim): Json<IdentityCla
     if fail {
         return (StatusCode::SERVICE_UNAVAILABLE, "simulated failure").into_response();
     }
-    Json(state.registry.answer(&claim)).into_response()
+    let answer = state.registry.answer(&claim);
+    let json = |body: String| ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if malformed {
+        return json(match variant {
+            0 => "<html>gateway error</html>".to_owned(),
+            1 => r#"{"found": "yes", "document_status": 7}"#.to_owned(),
+            _ => {
+                let mut v = serde_json::to_value(&answer).unwrap_or_default();
+                v["found"] = serde_json::Value::Bool(true);
+                v["document_status"] = serde_json::Value::String("suspended".into());
+                v.to_string()
+            }
+        });
+    }
+    let body = serde_json::to_string(&answer).unwrap_or_default();
+    if truncate {
+        return json(body[..body.len() / 2].to_owned());
+    }
+    json(body)
 }
 
 async fn jwks(State(state): State<Arc<SimState>>) -> Json<serde_json::Value> {

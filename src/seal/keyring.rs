@@ -193,8 +193,12 @@ pub fn secret(dir: &Path, name: &str, may_generate: bool) -> Result<[u8; 32], Ke
             return Err(KeyRingError::NoKey(path));
         }
         std::fs::create_dir_all(dir)?;
-        write_private(&path, B64.encode(crate::random_bytes::<32>()).as_bytes())?;
-        tracing::warn!(keys.file = %path.display(), "generated a development secret");
+        match write_private(&path, B64.encode(crate::random_bytes::<32>()).as_bytes()) {
+            Ok(()) => tracing::warn!(keys.file = %path.display(), "generated a development secret"),
+            // Another process generated it first: use theirs.
+            Err(KeyRingError::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
     }
     check_private_permissions(&path)?;
     let text = std::fs::read_to_string(&path).map_err(|e| bad(&path, e))?;

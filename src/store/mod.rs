@@ -12,13 +12,17 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::{CheckinStatus, Contact, Event, Flag, Person, Stay};
+use crate::privacy::DataCipher;
 
 #[macro_use]
 mod shared;
+#[macro_use]
+pub mod privacy;
 mod postgres;
 mod sqlite;
 
 pub use postgres::PgStore;
+pub use privacy::{ErasureCandidate, PrivacyStore};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,18 +36,41 @@ pub enum StoreError {
     Corrupt(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Personal data could not be encrypted or decrypted (no data keys, an unknown key id, a
+    /// value that does not authenticate). Never carries the value.
+    #[error("personal data: {0}")]
+    Privacy(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Opens the store named by `url` (`sqlite://PATH` or `postgres://...`), creating the SQLite file
 /// and its directory when missing. Migrations are not run here (see [`Store::migrate`]).
+///
+/// A store opened this way has no data keys: it serves accounts, properties, seals and jobs, and
+/// refuses to write or read personal data ([`StoreError::Privacy`]). The service opens its store
+/// with [`connect_encrypted`].
 pub async fn connect(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(std::sync::Arc::new(PgStore::connect(url).await?))
+    open(url, None).await
+}
+
+/// Opens the store named by `url` with the data cipher that encrypts every personal field it
+/// writes and decrypts what it reads (see [`crate::privacy`]).
+pub async fn connect_encrypted(url: &str, cipher: std::sync::Arc<DataCipher>) -> StoreResult<std::sync::Arc<dyn Store>> {
+    open(url, Some(cipher)).await
+}
+
+async fn open(url: &str, cipher: Option<std::sync::Arc<DataCipher>>) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if is_postgres(url) {
+        Ok(std::sync::Arc::new(PgStore::connect(url).await?.with_cipher(cipher)))
     } else {
-        Ok(std::sync::Arc::new(SqliteStore::connect(url).await?))
+        Ok(std::sync::Arc::new(SqliteStore::connect(url).await?.with_cipher(cipher)))
     }
+}
+
+/// Whether a database URL names PostgreSQL.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema, clap::ValueEnum)]
@@ -115,8 +142,11 @@ pub struct CheckinRecord {
     pub stay: Stay,
     pub contact: Contact,
     pub person_count: i64,
-    /// Salt of the persons' digests in the seals.
+    /// Salt of the persons' digests in the seals (empty once purged).
     pub digest_salt: Vec<u8>,
+    /// When the personal data is due for erasure (the jurisdiction's retention, see
+    /// [`crate::privacy::retention`]).
+    pub erase_after: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -153,6 +183,33 @@ pub struct Job {
     pub attempts: i32,
     pub max_attempts: i32,
     pub lease_until: DateTime<Utc>,
+    /// When the job was enqueued.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A job in the dead letters, for operators.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeadJob {
+    pub id: i64,
+    pub kind: String,
+    pub checkin_id: Option<String>,
+    pub attempts: i32,
+    /// The last failure's kind (never personal data).
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The queue at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueStats {
+    /// Jobs ready to run now (including leases that ran out).
+    pub ready: i64,
+    /// Jobs held by a worker under a live lease.
+    pub running: i64,
+    pub dead: i64,
+    /// Age of the oldest ready job, in seconds (0 when none).
+    pub oldest_ready_secs: i64,
 }
 
 /// Everything accepting a check-in writes, in one transaction.
@@ -175,6 +232,9 @@ pub struct EventWrite {
     pub new_status: CheckinStatus,
     /// New flags, when the event changes them.
     pub flags: Option<Vec<Flag>>,
+    /// When set, the change applies only if the check-in's flags are exactly these (a re-check
+    /// of a check-in flagged `registry_unavailable` must not race another one).
+    pub expected_flags: Option<Vec<Flag>>,
     pub seal: SealRecord,
     /// `(job id, worker)` to mark done in the same transaction.
     pub complete_job: Option<(i64, String)>,
@@ -187,10 +247,15 @@ pub enum JobRelease {
     Retry { run_at: DateTime<Utc>, error: String },
     /// Give up: the job moves to the dead letters.
     Dead { error: String },
+    /// Not attempted (the registry's circuit is open): run again at this time, without counting
+    /// this claim as an attempt.
+    Postpone { run_at: DateTime<Utc> },
 }
 
+/// Every method that touches personal data encrypts on write and decrypts on read; the privacy
+/// methods (blind index, erasure, re-encryption) are in [`PrivacyStore`].
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: PrivacyStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies the migrations of this backend.
@@ -222,14 +287,22 @@ pub trait Store: Send + Sync + 'static {
     async fn mark_checking(&self, checkin_id: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Applies a sealed state change; `Ok(false)` when the check-in was no longer in the expected
     /// status or the event was already sealed (nothing written, the job is still completed).
+    /// Sealing `purged` erases the check-in's personal data in the same transaction.
     async fn record_event(&self, write: &EventWrite) -> StoreResult<bool>;
 
-    /// Claims the oldest ready job (or one whose lease ran out) for `worker` until `lease_until`.
+    /// Claims the oldest ready job for `worker` until `lease_until`.
     async fn claim_job(&self, worker: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> StoreResult<Option<Job>>;
+    /// Makes jobs whose lease ran out at `now` ready again (their worker died); returns how many.
+    async fn reclaim_expired_leases(&self, now: DateTime<Utc>) -> StoreResult<u64>;
     /// Extends the lease of a job this worker still holds; `false` when it no longer holds it.
     async fn extend_lease(&self, job_id: i64, worker: &str, lease_until: DateTime<Utc>) -> StoreResult<bool>;
     async fn complete_job(&self, job_id: i64, worker: &str, now: DateTime<Utc>) -> StoreResult<()>;
     async fn release_job(&self, job_id: i64, worker: &str, release: &JobRelease, now: DateTime<Utc>) -> StoreResult<()>;
-    /// Jobs ready to run at `now` (the queue depth).
-    async fn ready_jobs(&self, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// Counts of the queue at `now`.
+    async fn queue_stats(&self, now: DateTime<Utc>) -> StoreResult<QueueStats>;
+    /// The dead letters, newest first.
+    async fn dead_jobs(&self, limit: i64) -> StoreResult<Vec<DeadJob>>;
+    /// Puts dead jobs back in the queue with fresh attempts (`ids`: those; `None`: all).
+    /// Returns how many were requeued.
+    async fn requeue_dead_jobs(&self, ids: Option<&[i64]>, now: DateTime<Utc>) -> StoreResult<u64>;
 }

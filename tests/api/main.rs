@@ -6,4 +6,6 @@ mod helpers;
 mod interop;
 mod journey;
 mod pages;
+mod privacy;
+mod registry;
 mod store_story;

@@ -71,6 +71,7 @@ async fn story(store: &dyn Store) {
         contact: Contact { phone: Some("+34 600".into()), email: None },
         person_count: 2,
         digest_salt: vec![1, 2, 3],
+        erase_after: now + Duration::days(365),
         created_at: now,
         updated_at: now,
     };
@@ -96,7 +97,7 @@ async fn story(store: &dyn Store) {
     assert_eq!(store.seals("c1").await.unwrap().len(), 1);
 
     // Jobs: claim under a lease, one worker at a time; a lapsed lease is taken again.
-    assert_eq!(store.ready_jobs(now).await.unwrap(), 1);
+    assert_eq!(store.queue_stats(now).await.unwrap().ready, 1);
     let lease = now + Duration::seconds(30);
     let job = store.claim_job("w1", now, lease).await.unwrap().unwrap();
     assert_eq!((job.kind.as_str(), job.attempts, job.checkin_id.as_deref()), ("registry_check", 1, Some("c1")));
@@ -104,6 +105,8 @@ async fn story(store: &dyn Store) {
     assert!(store.extend_lease(job.id, "w1", now + Duration::seconds(60)).await.unwrap());
     assert!(!store.extend_lease(job.id, "w2", now + Duration::seconds(60)).await.unwrap(), "not w2's job");
     let later = now + Duration::seconds(61);
+    assert!(store.claim_job("w2", later, later + Duration::seconds(30)).await.unwrap().is_none(), "until reclaimed");
+    assert_eq!(store.reclaim_expired_leases(later).await.unwrap(), 1);
     let retaken = store.claim_job("w2", later, later + Duration::seconds(30)).await.unwrap().unwrap();
     assert_eq!((retaken.id, retaken.attempts), (job.id, 2));
     assert!(!store.extend_lease(job.id, "w1", later).await.unwrap(), "w1 lost it");
@@ -121,6 +124,7 @@ async fn story(store: &dyn Store) {
         expected: CheckinStatus::Submitted,
         new_status: CheckinStatus::Flagged,
         flags: Some(flags.clone()),
+        expected_flags: None,
         seal: seal(1, Event::Flagged, "jws-1"),
         complete_job: Some((third.id, "w3".into())),
     };
@@ -131,7 +135,7 @@ async fn story(store: &dyn Store) {
     let c = store.checkin("c1").await.unwrap().unwrap();
     assert_eq!((c.status, c.flags), (CheckinStatus::Flagged, flags));
     assert_eq!(store.seals("c1").await.unwrap().iter().map(|s| s.jws.as_str()).collect::<Vec<_>>(), vec!["jws-0", "jws-1"]);
-    assert_eq!(store.ready_jobs(later + Duration::days(1)).await.unwrap(), 0, "the job is done");
+    assert_eq!(store.queue_stats(later + Duration::days(1)).await.unwrap(), Default::default(), "the job is done");
 
     // A dead letter stays out of the queue.
     let new2 = NewCheckin {
@@ -144,13 +148,65 @@ async fn story(store: &dyn Store) {
     store.accept_checkin(&new2).await.unwrap();
     let j = store.claim_job("w1", later, later + Duration::seconds(30)).await.unwrap().unwrap();
     store.release_job(j.id, "w1", &JobRelease::Dead { error: "gave up".into() }, later).await.unwrap();
-    assert_eq!(store.ready_jobs(later + Duration::days(1)).await.unwrap(), 0);
+    let stats = store.queue_stats(later + Duration::days(1)).await.unwrap();
+    assert_eq!((stats.ready, stats.dead), (0, 1));
+    let dead = store.dead_jobs(10).await.unwrap();
+    assert_eq!((dead.len(), dead[0].last_error.as_deref(), dead[0].checkin_id.as_deref()), (1, Some("gave up"), Some("c2")));
+    assert_eq!(store.requeue_dead_jobs(Some(&[dead[0].id]), later).await.unwrap(), 1);
+    assert_eq!(store.requeue_dead_jobs(None, later).await.unwrap(), 0, "nothing else is dead");
+    let again = store.claim_job("w1", later, later + Duration::seconds(30)).await.unwrap().unwrap();
+    assert_eq!((again.id, again.attempts), (j.id, 1), "a requeued job starts its attempts afresh");
+
+    // A postponed job does not count the claim as an attempt.
+    store.release_job(again.id, "w1", &JobRelease::Postpone { run_at: later + Duration::seconds(5) }, later).await.unwrap();
+    assert!(store.claim_job("w1", later, later).await.unwrap().is_none());
+    let next = store.claim_job("w1", later + Duration::seconds(5), later + Duration::seconds(35)).await.unwrap().unwrap();
+    assert_eq!(next.attempts, 1);
+    let stats = store.queue_stats(later + Duration::seconds(5)).await.unwrap();
+    assert_eq!((stats.ready, stats.running), (0, 1));
+
+    // Privacy: the blind index finds both check-ins of a document, newest last in creation order.
+    let doc = &persons[0].document;
+    let found = store.checkins_with_document(&doc.issuing_country, &doc.number).await.unwrap();
+    assert_eq!(found.len(), 2);
+    assert!(store.checkins_with_document(&doc.issuing_country, "NOPE").await.unwrap().is_empty());
+    assert_eq!(store.reencrypt_batch(10).await.unwrap(), 0, "everything is under the active key");
+    assert_eq!(store.data_key_usage().await.unwrap().iter().map(|(_, n)| n).sum::<i64>(), 6, "4 persons, 2 contacts");
+    // Due for erasure, in (erase_after, id) order, page by page.
+    let due = now + Duration::days(365);
+    assert!(store.due_for_erasure(due - Duration::seconds(1), None, 10).await.unwrap().is_empty());
+    let first = store.due_for_erasure(due, None, 1).await.unwrap();
+    assert_eq!(first[0].id, "c1");
+    let next = store.due_for_erasure(due, Some((first[0].erase_after, first[0].id.clone())), 10).await.unwrap();
+    assert_eq!(next.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c2"]);
+    // Sealing `purged` erases persons, contact and salt with it, and only then.
+    let purge = EventWrite {
+        checkin_id: "c1".into(),
+        expected: CheckinStatus::Flagged,
+        new_status: CheckinStatus::Purged,
+        flags: None,
+        expected_flags: None,
+        seal: seal(2, Event::Purged, "jws-2"),
+        complete_job: None,
+    };
+    assert!(store.record_event(&purge).await.unwrap());
+    assert!(!store.record_event(&purge).await.unwrap(), "purged once");
+    let c = store.checkin("c1").await.unwrap().unwrap();
+    assert_eq!((c.status, c.contact, c.digest_salt.len()), (CheckinStatus::Purged, Contact::default(), 0));
+    assert!(store.persons("c1").await.unwrap().is_empty());
+    assert_eq!(store.seals("c1").await.unwrap().len(), 3, "the seals stay");
+    assert_eq!(store.persons("c2").await.unwrap(), persons, "the other check-in is untouched");
+    assert_eq!(store.checkins_with_document(&doc.issuing_country, &doc.number).await.unwrap(), vec!["c2"]);
+    assert_eq!(store.due_for_erasure(due, None, 10).await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c2"]);
 }
 
 #[tokio::test]
 async fn the_sqlite_store_keeps_every_promise_of_the_trait() {
     let dir = tempfile::tempdir().unwrap();
-    let store = hospes::store::SqliteStore::connect(&format!("sqlite://{}", dir.path().join("s.db").display())).await.unwrap();
+    let store = hospes::store::SqliteStore::connect(&format!("sqlite://{}", dir.path().join("s.db").display()))
+        .await
+        .unwrap()
+        .with_cipher(Some(std::sync::Arc::new(hospes::privacy::DataCipher::ephemeral())));
     store.migrate().await.unwrap();
     story(&store).await;
 }
@@ -162,7 +218,10 @@ async fn the_postgres_store_keeps_every_promise_of_the_trait() {
         return;
     }
     let db = TestDb::create().await;
-    let store = hospes::store::PgStore::connect(db.url()).await.unwrap();
+    let store = hospes::store::PgStore::connect(db.url())
+        .await
+        .unwrap()
+        .with_cipher(Some(std::sync::Arc::new(hospes::privacy::DataCipher::ephemeral())));
     store.migrate().await.unwrap();
     story(&store).await;
 }

@@ -325,6 +325,8 @@ pub struct CheckinPage {
     pub persons: String,
     pub seals: Vec<SealLine>,
     pub receipt_json: String,
+    /// For the tenant only: their data, its recipients and its erasure.
+    pub privacy: Option<super::tenant::TenantPrivacy>,
 }
 
 pub struct SealLine {
@@ -350,6 +352,7 @@ pub async fn checkin_page(app: &App, c: CheckinRecord, heading: &str, back: Opti
             .map(|s| SealLine { event: s.event.as_str().to_owned(), time: s.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(), jws: s.jws })
             .collect(),
         receipt_json,
+        privacy: None,
     })
 }
 
