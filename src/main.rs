@@ -60,23 +60,6 @@ enum Command {
     Names {
         #[command(subcommand)]
         command: NamesCommand,
-    },    /// QR codes in photos.
-    Qr {
-        #[command(subcommand)]
-        command: QrCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum QrCommand {
-    /// Decodes the QR codes in image files (JPEG, PNG, GIF, WebP, BMP, TIFF; the format is read
-    /// from the bytes, not the name). Exits 1 if any file yields no text.
-    Decode {
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// One JSON object per file: {"file", "texts" | "error", "ms"}.
-        #[arg(long)]
-        json: bool,
     },
     /// Retention of personal data: what is due, and the purge.
     Retention {
@@ -105,6 +88,24 @@ enum QrCommand {
         to: String,
         #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
         keys_dir: PathBuf,
+    },
+    /// QR codes in photos.
+    Qr {
+        #[command(subcommand)]
+        command: QrCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum QrCommand {
+    /// Decodes the QR codes in image files (JPEG, PNG, GIF, WebP, BMP, TIFF; the format is read
+    /// from the bytes, not the name). Exits 1 if any file yields no text.
+    Decode {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One JSON object per file: {"file", "texts" | "error", "ms"}.
+        #[arg(long)]
+        json: bool,
     },
 }
 
