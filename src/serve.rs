@@ -27,6 +27,8 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
     let keys = KeyRing::load_or_generate(&settings.keys_dir, may_generate).context("loading the seal keys")?;
     let secret = crate::seal::keyring::secret(&settings.keys_dir, "invitation.secret", may_generate)
         .context("loading the invitation secret")?;
+    let police_key = crate::seal::keyring::secret(&settings.keys_dir, crate::police::vault::KEY_FILE, may_generate)
+        .context("loading the police workspace key")?;
     let url = settings.database_url()?;
     let store = crate::store::connect(&url).await.with_context(|| format!("connecting to {}", crate::config::redact_url(&url)))?;
     store.migrate().await.context("migrating the database")?;
@@ -60,6 +62,7 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
         public_url: settings.public_url(),
         invitation_ttl: chrono::Duration::days(i64::from(settings.invitation_ttl_days)),
         wake: Arc::new(Notify::new()),
+        vault: Arc::new(crate::police::vault::Vault::new(police_key)),
     })
 }
 
@@ -99,6 +102,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         registry = if settings.registry_url.is_some() { "http" } else { "simulated" }, "hospes serving");
     let (stop, stopped) = watch::channel(false);
     let mut workers = spawn_workers(&app, settings.workers, &stopped);
+    workers.spawn(crate::audit::seal_every(app.clone(), stopped.clone()));
     let router = crate::http::router(app);
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
     let _ = stop.send(true);

@@ -15,9 +15,14 @@ use crate::domain::{CheckinStatus, Contact, Event, Flag, Person, Stay};
 
 #[macro_use]
 mod shared;
+#[macro_use]
+pub mod police;
 mod postgres;
 mod sqlite;
 
+pub use police::{
+    CompletedEnrolment, Enrolment, Jurisdiction, PoliceStore, RecoveryCode, ResolutionRecord, ReviewQuery, ReviewRow,
+};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -222,8 +227,9 @@ pub enum JobRelease {
     Postpone { run_at: DateTime<Utc> },
 }
 
+/// The police workspace's methods are in [`PoliceStore`].
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: PoliceStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies the migrations of this backend.
@@ -236,7 +242,8 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
 
     async fn create_session(&self, token_hash: &[u8], user_id: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()>;
-    /// The user of a live session (not expired at `now`), touching its last-seen time.
+    /// The user of a live session (not expired at `now`, nor idle past its idle timeout when it
+    /// has one), touching its last-seen time and extending its idle deadline.
     async fn session_user(&self, token_hash: &[u8], now: DateTime<Utc>) -> StoreResult<Option<User>>;
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
 

@@ -58,3 +58,4 @@ impl PgStore {
 }
 
 impl_store!(PgStore);
+impl_police_store!(PgStore);

@@ -72,3 +72,4 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore);
+impl_police_store!(SqliteStore);

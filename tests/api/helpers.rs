@@ -137,6 +137,7 @@ impl TestApp {
             public_url: base.clone(),
             invitation_ttl: chrono::Duration::days(30),
             wake: Arc::new(tokio::sync::Notify::new()),
+            vault: Arc::new(hospes::police::vault::Vault::new([5; 32])),
         };
         let router = hospes::http::router(app.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.expect("server runs") });
