@@ -19,6 +19,7 @@ use crate::store::Role;
 
 pub mod admin;
 pub mod charts;
+pub mod cli;
 pub mod factor;
 pub mod lockout;
 pub mod review;

@@ -468,6 +468,15 @@ pub fn check_seals(app: &App, checkin_id: &str, seals: Vec<crate::store::SealRec
         .collect()
 }
 
+/// The outcome sealed in a check-in's `resolved` seal, if any: what the landlord and the tenant
+/// see of a review (never the note).
+pub fn sealed_resolution(seals: &[crate::store::SealRecord]) -> Option<Resolution> {
+    let seal = seals.iter().find(|s| s.event == Event::Resolved)?;
+    let parsed = crate::seal::jws::parse(&seal.jws).ok()?;
+    let payload: crate::seal::payload::SealPayload = serde_json::from_slice(&parsed.payload).ok()?;
+    Resolution::parse(payload.outcome?.resolution.as_deref()?)
+}
+
 fn note_place(checkin_id: &str) -> String {
     format!("police_resolutions.note:{checkin_id}")
 }
