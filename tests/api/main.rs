@@ -6,5 +6,6 @@ mod helpers;
 mod interop;
 mod journey;
 mod pages;
+mod police;
 mod registry;
 mod store_story;
