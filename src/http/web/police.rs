@@ -142,7 +142,9 @@ pub async fn login(State(app): State<App>, headers: HeaderMap, Form(form): Form<
                 Role::Landlord => "/properties",
             };
             let clear = format!("{FORM_COOKIE}=; Path=/police; HttpOnly; SameSite=Strict; Max-Age=0");
-            ([(header::SET_COOKIE, cookie), (header::SET_COOKIE, clear)], Redirect::to(to)).into_response()
+            let mut resp = ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response();
+            resp.headers_mut().append(header::SET_COOKIE, clear.parse().expect("a cookie is a header value"));
+            resp
         }
         Err(e) => error_page(e),
     }
