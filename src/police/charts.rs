@@ -17,14 +17,15 @@ pub fn severity_colour(severity: u8) -> &'static str {
     }
 }
 
-/// What each severity covers, for legends.
-pub fn severity_legend() -> Vec<(&'static str, &'static str)> {
+/// What each severity covers, for legends (the pages colour them with the `sev-N` classes of
+/// `static/app.css`, which use the same colours: the CSP allows no inline styles).
+pub fn severity_legend() -> Vec<(u8, &'static str)> {
     vec![
-        (severity_colour(5), "stolen or lost document, deceased holder"),
-        (severity_colour(4), "not found, invalid document"),
-        (severity_colour(3), "identity mismatch"),
-        (severity_colour(2), "expired document, needs review"),
-        (severity_colour(1), "registry unavailable"),
+        (5, "stolen or lost document, deceased holder"),
+        (4, "not found, invalid document"),
+        (3, "identity mismatch"),
+        (2, "expired document, needs review"),
+        (1, "registry unavailable"),
     ]
 }
 
@@ -85,12 +86,12 @@ impl Chart {
     }
 }
 
-/// A round axis maximum at or above `max` (1, 2, 5 × 10^n).
+/// A round axis maximum at or above `max` (1, 2, 4, 8 × 10^n: quarters stay whole).
 fn nice_max(max: usize) -> i64 {
     let max = max.max(1) as i64;
     let mut step = 1;
     loop {
-        for m in [1, 2, 5] {
+        for m in [1, 2, 4, 8] {
             if m * step >= max {
                 return m * step;
             }
@@ -99,19 +100,22 @@ fn nice_max(max: usize) -> i64 {
     }
 }
 
+/// Gridlines at whole values only: quarters of the axis, or fewer when the axis is short.
 fn y_axis(chart: &mut Chart, left: i64, top: i64, plot_h: i64, right: i64, axis_max: i64) {
     for i in 0..=4 {
+        if (axis_max * i) % 4 != 0 {
+            continue;
+        }
         let y = top + plot_h - plot_h * i / 4;
         chart.lines.push(Line { x1: left, y1: y, x2: right, y2: y });
-        let value = axis_max * i / 4;
-        chart.text(left - 6, y + 4, "end", value.to_string());
+        chart.text(left - 6, y + 4, "end", (axis_max * i / 4).to_string());
     }
 }
 
 /// Check-ins (grey) and flags (stacked by severity) per day.
 pub fn daily(days: &[DayStat]) -> Chart {
     let (left, top, bottom, right_pad) = (36, 12, 28, 8);
-    let slot = 22;
+    let slot = 26;
     let width = left + slot * days.len() as i64 + right_pad;
     let height = 200;
     let plot_h = height - top - bottom;
@@ -125,7 +129,7 @@ pub fn daily(days: &[DayStat]) -> Chart {
         chart.rects.push(Rect {
             x,
             y: top + plot_h - h,
-            w: 8,
+            w: 10,
             h,
             fill: CHECKIN_COLOUR,
             title: format!("{}: {} check-in(s)", d.date, d.checkins),
@@ -139,16 +143,17 @@ pub fn daily(days: &[DayStat]) -> Chart {
             let h = scale(n).max(2);
             y -= h;
             chart.rects.push(Rect {
-                x: x + 9,
+                x: x + 11,
                 y,
-                w: 8,
+                w: 10,
                 h,
                 fill: severity_colour(severity),
                 title: format!("{}: {n} flag(s) of severity {severity}", d.date),
             });
         }
-        if i % 7 == 0 || i + 1 == days.len() {
-            chart.text(x + 8, height - 10, "middle", d.date.format("%d %b").to_string());
+        let last = i + 1 == days.len();
+        if (i % 7 == 0 && days.len() - i > 3) || last {
+            chart.text(x + 10, height - 10, "middle", d.date.format("%d %b").to_string());
         }
     }
     chart
@@ -202,10 +207,13 @@ mod tests {
 
     #[test]
     fn charts_escape_labels_and_scale_to_round_maxima() {
-        assert_eq!((nice_max(0), nice_max(3), nice_max(7), nice_max(11)), (1, 5, 10, 20));
+        assert_eq!((nice_max(0), nice_max(3), nice_max(7), nice_max(11)), (1, 4, 8, 20));
         let svg = by_reason(&[ReasonStat { reason: FlagReason::DocumentLostOrStolen, total: 3, open: 1 }]).svg();
         assert!(svg.starts_with("<svg") && svg.contains("document lost or stolen"), "{svg}");
         assert!(svg.contains(severity_colour(5)));
+        let mut axis = Chart::new("t", 100, 100);
+        y_axis(&mut axis, 10, 0, 80, 90, 1);
+        assert_eq!(axis.texts.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["0", "1"], "whole values only");
         let mut chart = Chart::new("<b>", 10, 10);
         chart.text(0, 0, "start", "<script>");
         assert!(!chart.svg().contains("<script>"));

@@ -175,7 +175,7 @@ struct ReasonChip {
     code: String,
     label: String,
     count: usize,
-    colour: &'static str,
+    severity: u8,
 }
 
 struct Row {
@@ -183,7 +183,6 @@ struct Row {
     flagged_at: String,
     age: String,
     severity: u8,
-    colour: &'static str,
     reasons: String,
     property: String,
     jurisdiction: String,
@@ -257,7 +256,7 @@ async fn queue_page(app: &App, officer: &WebOfficer, fields: &BTreeMap<String, S
         chips: q
             .by_reason
             .iter()
-            .map(|(r, n)| ReasonChip { code: r.as_str().into(), label: reason_label(*r), count: *n, colour: charts::severity_colour(r.severity()) })
+            .map(|(r, n)| ReasonChip { code: r.as_str().into(), label: reason_label(*r), count: *n, severity: r.severity() })
             .collect(),
         ages: q.by_age.iter().map(|(a, n)| (a.as_str().to_owned(), a.label().to_owned(), *n)).collect(),
         reasons: ALL_REASONS.iter().map(|r| choice(r.as_str(), reason_label(*r), filter.reason == Some(*r))).collect(),
@@ -279,7 +278,6 @@ async fn queue_page(app: &App, officer: &WebOfficer, fields: &BTreeMap<String, S
                 flagged_at: i.flagged_at.format("%Y-%m-%d %H:%M UTC").to_string(),
                 age: stats::human_duration(i.age),
                 severity: i.severity,
-                colour: charts::severity_colour(i.severity),
                 reasons: i.reasons.iter().map(|r| reason_label(*r)).collect::<Vec<_>>().join(", "),
                 property: i.row.property_name.clone(),
                 jurisdiction: i.row.jurisdiction.clone(),
@@ -351,7 +349,9 @@ struct CheckinPage {
     id: String,
     jurisdiction: String,
     status: String,
-    flags: Vec<(String, &'static str)>,
+    status_code: String,
+    /// (text, severity)
+    flags: Vec<(String, u8)>,
     /// Shown only after an audited opening.
     opened: Option<Opened>,
     access_reasons: Vec<(String, String)>,
@@ -436,10 +436,11 @@ async fn checkin_page(app: &App, officer: &WebOfficer, id: &str, error: Option<S
         id: checkin.id.clone(),
         jurisdiction: checkin.jurisdiction.clone(),
         status: super::landlord::status_label(checkin.status).to_owned(),
+        status_code: checkin.status.as_str().to_owned(),
         flags: checkin
             .flags
             .iter()
-            .map(|f| (format!("Guest {}: {}", f.person + 1, reason_label(f.reason)), charts::severity_colour(f.reason.severity())))
+            .map(|f| (format!("Guest {}: {}", f.person + 1, reason_label(f.reason)), f.reason.severity()))
             .collect(),
         opened,
         access_reasons: access_reasons(),
@@ -489,9 +490,11 @@ struct DashboardPage {
     daily_svg: String,
     reasons_svg: String,
     resolution_svg: String,
-    legend: Vec<(&'static str, &'static str)>,
+    /// (severity, what it covers)
+    legend: Vec<(u8, &'static str)>,
     open_now: usize,
-    oldest: Option<(String, String, String, &'static str)>,
+    /// (check-in id, age, reasons, severity)
+    oldest: Option<(String, String, String, u8)>,
     median: String,
     summaries: Vec<(&'static str, stats::Summary, String)>,
 }
@@ -526,7 +529,7 @@ pub async fn dashboard(State(app): State<App>, officer: WebOfficer) -> Response 
                 o.checkin_id.clone(),
                 stats::human_duration(o.age),
                 o.reasons.iter().map(|r| reason_label(*r)).collect::<Vec<_>>().join(", "),
-                charts::severity_colour(severity),
+                severity,
             )
         }),
         median: median(d.median_resolution),
