@@ -34,6 +34,8 @@ pub struct App {
     pub wake: Arc<Notify>,
     /// Seals the police workspace's secrets at rest (second factors, resolution notes).
     pub vault: Arc<crate::police::vault::Vault>,
+    /// How long each jurisdiction keeps personal data (see [`crate::privacy::retention`]).
+    pub retention: crate::privacy::RetentionPolicy,
 }
 
 /// How a check-in arrived.
@@ -129,6 +131,7 @@ impl App {
             contact: submission.contact.clone(),
             person_count: submission.persons.len() as i64,
             digest_salt: salt,
+            erase_after: self.retention.erase_after(&property.jurisdiction, &submission.stay, now),
             created_at: now,
             updated_at: now,
         };

@@ -73,6 +73,16 @@ pub struct Settings {
     /// How long an invitation printed on a door sign stays valid, in days.
     #[arg(long, env = "HOSPES_INVITATION_TTL_DAYS", default_value_t = 180)]
     pub invitation_ttl_days: u32,
+
+    /// Retention of personal data per country, overriding the profiles' legal defaults:
+    /// `ES=3y,DE=12m,IT=transmitted,default=12m` (units d, m, y).
+    #[arg(long, env = "HOSPES_RETENTION", default_value = "")]
+    pub retention: String,
+
+    /// Seconds between two runs of the retention purge inside `serve` and `worker` (0: never;
+    /// run `hospes retention purge` from a scheduler instead).
+    #[arg(long, env = "HOSPES_RETENTION_INTERVAL_SECS", default_value_t = 3600)]
+    pub retention_interval_secs: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -96,6 +106,11 @@ impl Settings {
         Ok(format!("sqlite://{}", self.data_dir.join("hospes.db").display()))
     }
 
+    /// The retention policy: the profiles' defaults with `HOSPES_RETENTION`'s overrides.
+    pub fn retention(&self) -> anyhow::Result<crate::privacy::RetentionPolicy> {
+        crate::privacy::RetentionPolicy::parse(&self.retention).map_err(|e| anyhow::anyhow!("HOSPES_RETENTION: {e}"))
+    }
+
     pub fn public_url(&self) -> String {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
@@ -117,6 +132,8 @@ impl std::fmt::Debug for Settings {
             .field("workers", &self.workers)
             .field("public_url", &self.public_url)
             .field("environment", &self.environment)
+            .field("retention", &self.retention)
+            .field("retention_interval_secs", &self.retention_interval_secs)
             .finish()
     }
 }

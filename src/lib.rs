@@ -10,6 +10,7 @@ pub mod domain;
 pub mod http;
 pub mod identity;
 pub mod invitation;
+pub mod privacy;
 pub mod jobs;
 pub mod police;
 pub mod qr;

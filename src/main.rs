@@ -1,5 +1,5 @@
 //! The `hospes` command line: serve, worker, migrate, keys, verify, qr, registry-sim, users,
-//! documents, names. Each command is a thin call into the library.
+//! documents, names, retention, backup, restore. Each command is a thin call into the library.
 
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
@@ -72,6 +72,55 @@ enum Command {
         #[command(subcommand)]
         command: NamesCommand,
     },
+    /// Retention of personal data: what is due, and the purge.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+    /// Writes an encrypted, consistent snapshot of the SQLite database (or encrypts standard
+    /// input, e.g. a pg_dump archive) under the active data key.
+    Backup {
+        /// The encrypted backup to create (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        /// Encrypt standard input instead of snapshotting the database (for pg_dump).
+        #[arg(long)]
+        stdin: bool,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Decrypts a backup into a new file (`-`: standard output, e.g. into pg_restore); a SQLite
+    /// database is checked with PRAGMA integrity_check.
+    Restore {
+        /// The encrypted backup.
+        file: PathBuf,
+        /// Where to write the restored file (must not exist), or `-`.
+        #[arg(long)]
+        to: String,
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Shows, per jurisdiction, the check-ins due for erasure now, held, and due soon.
+    Report {
+        /// Also count check-ins due within this many days.
+        #[arg(long, default_value_t = 30)]
+        horizon_days: i64,
+        /// JSON Lines output.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Erases the personal data of every check-in due now and seals `purged` (what `serve` and
+    /// `worker` do every HOSPES_RETENTION_INTERVAL_SECS).
+    Purge {
+        #[command(flatten)]
+        settings: Settings,
+    },
 }
 
 #[derive(Subcommand)]
@@ -143,6 +192,21 @@ enum KeysCommand {
     ExportJwks {
         #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
         keys_dir: PathBuf,
+    },
+    /// Generates a new data key (it encrypts from then on) and, if missing, the blind-index key.
+    GenerateData {
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+    },
+    /// Re-encrypts every personal field under the active data key, in batches (one transaction
+    /// each); interrupted, it goes on where it stopped when run again. First `generate-data`, and
+    /// restart every instance so that all of them know the new key.
+    RotateData {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
+        #[command(flatten)]
+        settings: Settings,
     },
 }
 
@@ -352,7 +416,14 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             store.migrate().await?;
             println!("migrated {} database", store.backend());
         }
+        Command::Keys { command: KeysCommand::RotateData { batch, settings } } => hospes::privacy::cli::rotate_data(&settings, batch).await?,
         Command::Keys { command } => keys(command)?,
+        Command::Retention { command: RetentionCommand::Report { horizon_days, json, settings } } => {
+            hospes::privacy::cli::retention_report(&settings, horizon_days, json).await?
+        }
+        Command::Retention { command: RetentionCommand::Purge { settings } } => hospes::privacy::cli::retention_purge(&settings).await?,
+        Command::Backup { out, stdin, settings } => hospes::privacy::cli::backup(&settings, &out, stdin).await?,
+        Command::Restore { file, to, keys_dir } => hospes::privacy::cli::restore(&file, &to, &keys_dir).await?,
         Command::Verify(args) => return verify(args).await,
         Command::RegistrySim(args) => registry_sim(args).await?,
         Command::Users { command } => users(command).await?,
@@ -394,11 +465,22 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
                 let state = if e.kid == ring.active_kid() { "active" } else if e.retired.is_some() { "retired" } else { "published" };
                 println!("{}\t{}\t{}", e.kid, e.created, state);
             }
+            if let Ok(data) = hospes::privacy::DataKeys::load(&keys_dir) {
+                for e in data.entries() {
+                    let state = if e.kid == data.active_kid() { "data key, active" } else { "data key, decrypts" };
+                    println!("{}\t{}\t{}", e.kid, e.created, state);
+                }
+            }
         }
         KeysCommand::ExportJwks { keys_dir } => {
             let ring = hospes::seal::KeyRing::load(&keys_dir)?;
             println!("{}", serde_json::to_string_pretty(&ring.jwks())?);
         }
+        KeysCommand::GenerateData { keys_dir } => {
+            let kid = hospes::privacy::keys::generate(&keys_dir)?;
+            println!("{kid}");
+        }
+        KeysCommand::RotateData { .. } => unreachable!("handled by rotate_data"),
     }
     Ok(())
 }

@@ -29,8 +29,11 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
         .context("loading the invitation secret")?;
     let police_key = crate::seal::keyring::secret(&settings.keys_dir, crate::police::vault::KEY_FILE, may_generate)
         .context("loading the police workspace key")?;
+    let cipher = Arc::new(data_cipher(settings)?);
     let url = settings.database_url()?;
-    let store = crate::store::connect(&url).await.with_context(|| format!("connecting to {}", crate::config::redact_url(&url)))?;
+    let store = crate::store::connect_encrypted(&url, cipher)
+        .await
+        .with_context(|| format!("connecting to {}", crate::config::redact_url(&url)))?;
     store.migrate().await.context("migrating the database")?;
     let registry: Arc<dyn Registry> = match &settings.registry_url {
         Some(url) => {
@@ -63,7 +66,15 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
         invitation_ttl: chrono::Duration::days(i64::from(settings.invitation_ttl_days)),
         wake: Arc::new(Notify::new()),
         vault: Arc::new(crate::police::vault::Vault::new(police_key)),
+        retention: settings.retention()?,
     })
+}
+
+/// The data keys of `settings.keys_dir` (generated in development, required in production).
+pub fn data_cipher(settings: &Settings) -> anyhow::Result<crate::privacy::DataCipher> {
+    let may_generate = settings.environment == Environment::Development;
+    let keys = crate::privacy::DataKeys::load_or_generate(&settings.keys_dir, may_generate).context("loading the data keys")?;
+    Ok(crate::privacy::DataCipher::new(keys))
 }
 
 /// Starts `n` workers; they stop (after finishing their current job) when `shutdown` turns true.
@@ -103,6 +114,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let (stop, stopped) = watch::channel(false);
     let mut workers = spawn_workers(&app, settings.workers, &stopped);
     workers.spawn(crate::audit::seal_every(app.clone(), stopped.clone()));
+    if settings.workers > 0 {
+        workers.spawn(crate::jobs::retention::run_every(app.clone(), Duration::from_secs(settings.retention_interval_secs), stopped.clone()));
+    }
     let router = crate::http::router(app);
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
     let _ = stop.send(true);
@@ -116,6 +130,7 @@ pub async fn worker(settings: Settings, count: usize) -> anyhow::Result<()> {
     let app = build_app(&settings, Arc::new(SystemClock)).await?;
     let (stop, stopped) = watch::channel(false);
     let mut workers = spawn_workers(&app, count, &stopped);
+    workers.spawn(crate::jobs::retention::run_every(app.clone(), Duration::from_secs(settings.retention_interval_secs), stopped.clone()));
     shutdown_signal().await;
     tracing::info!("stopping workers after their current job");
     let _ = stop.send(true);

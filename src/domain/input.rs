@@ -16,10 +16,13 @@ pub struct DocumentInput {
     /// ISO 3166-1 alpha-3.
     #[serde(default)]
     pub issuing_country: Option<String>,
+    /// Spain's "número de soporte" of a DNI or NIE card. Kept only where the jurisdiction's
+    /// profile asks for it (a Spanish card in Spain); otherwise dropped at intake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_number: Option<String>,
     /// The document's machine-readable zone (ICAO 9303, lines separated by `\n`), when it was
-    /// read from the document; intake checks it and compares it with the declared fields.
+    /// read from the document; intake checks it and compares it with the declared fields, and
+    /// never stores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mrz: Option<String>,
 }
@@ -49,7 +52,8 @@ pub struct PersonInput {
     /// ISO 3166-1 alpha-3.
     #[serde(default)]
     pub nationality: Option<String>,
-    /// `F`, `M` or `X`.
+    /// `F`, `M` or `X`. Checked against the document number and MRZ; kept only where the
+    /// jurisdiction's registration asks for it (Spain, China), otherwise dropped at intake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
     #[serde(default)]
@@ -83,6 +87,8 @@ pub struct SubmissionInput {
     pub stay: Option<StayInput>,
     #[serde(default)]
     pub persons: Vec<PersonInput>,
+    /// Required by some profiles (Spain, China); where the profile does not ask for a contact,
+    /// one given anyway is dropped at intake, never stored.
     #[serde(default)]
     pub contact: Option<ContactInput>,
 }

@@ -12,8 +12,13 @@
 //! - **China** (the seed's own; 旅馆业治安管理办法 art. 6 registration): given names, a phone or
 //!   e-mail, nationality alpha-3; Chinese nationals' resident identity card numbers are checked
 //!   (GB 11643-1999) like every scheme number.
+//! - **Germany** and **Italy**: the default rules; they differ in how long the data is kept.
 //! - **Default**: family name, birth date, nationality (alpha-2 accepted and converted),
 //!   document; contact optional.
+//!
+//! Each profile also says what intake keeps beyond what it requires ([`Rules`]: data
+//! minimisation, optional values a profile does not ask for are dropped) and how long the
+//! personal data is kept ([`Profile::retention`], with the legal source of each default).
 //!
 //! Rules common to all profiles live in `identity::intake`.
 
@@ -26,6 +31,8 @@ use super::countries;
 pub enum ProfileKind {
     China,
     Spain,
+    Germany,
+    Italy,
     Default,
 }
 
@@ -58,6 +65,69 @@ pub struct Rules {
     pub closed_relationships: bool,
     /// Nationality and issuing country may be given as alpha-2 (converted to alpha-3).
     pub alpha2_accepted: bool,
+    /// The declared sex is kept (the registration form asks for it). Otherwise it is used for
+    /// intake's cross-checks only and then dropped.
+    pub keeps_sex: bool,
+    /// A contact given although not required is kept. Otherwise it is dropped at intake.
+    pub keeps_optional_contact: bool,
+}
+
+/// How long a check-in's personal data is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Retention {
+    /// Until this long after the stay's check-out.
+    AfterCheckOut(Period),
+    /// Until the registration has been transmitted: here, until the registry check has an
+    /// outcome (and, if flagged, until police have resolved it).
+    UntilTransmitted,
+}
+
+/// A retention period in whole calendar units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Period {
+    Days(u32),
+    Months(u32),
+}
+
+impl Period {
+    /// `t` plus this period (months on the calendar; the end of a shorter month when the day
+    /// does not exist).
+    pub fn after(self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        match self {
+            Period::Days(d) => t + chrono::Days::new(u64::from(d)),
+            Period::Months(m) => t.checked_add_months(chrono::Months::new(m)).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+        }
+    }
+}
+
+impl std::fmt::Display for Retention {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Retention::AfterCheckOut(Period::Days(d)) => write!(f, "{d} days after check-out"),
+            Retention::AfterCheckOut(Period::Months(m)) if m % 12 == 0 => write!(f, "{} year(s) after check-out", m / 12),
+            Retention::AfterCheckOut(Period::Months(m)) => write!(f, "{m} months after check-out"),
+            Retention::UntilTransmitted => write!(f, "until transmitted"),
+        }
+    }
+}
+
+impl std::str::FromStr for Retention {
+    type Err = String;
+    /// `transmitted`, or a number with a unit: `90d`, `12m`, `3y`.
+    fn from_str(s: &str) -> Result<Retention, String> {
+        let s = s.trim().to_ascii_lowercase();
+        if s == "transmitted" {
+            return Ok(Retention::UntilTransmitted);
+        }
+        let (n, unit) = s.split_at(s.len().saturating_sub(1));
+        let n: u32 = n.parse().map_err(|_| format!("`{s}` is not a period like 90d, 12m, 3y or `transmitted`"))?;
+        Ok(Retention::AfterCheckOut(match unit {
+            "d" => Period::Days(n),
+            "m" => Period::Months(n),
+            "y" => Period::Months(n.saturating_mul(12)),
+            _ => return Err(format!("`{s}`: the unit is d (days), m (months) or y (years)")),
+        }))
+    }
 }
 
 /// Relationships of an accompanying adult to a minor (Spain's SES.HOSPEDAJES "parentesco" list
@@ -90,6 +160,8 @@ impl Profile {
         let kind = match country.as_str() {
             "CN" => ProfileKind::China,
             "ES" => ProfileKind::Spain,
+            "DE" => ProfileKind::Germany,
+            "IT" => ProfileKind::Italy,
             _ => ProfileKind::Default,
         };
         Profile { code: country, jurisdiction, subdivision_known, kind, time_zone: None }
@@ -110,6 +182,8 @@ impl Profile {
                 contact_required: true,
                 closed_relationships: true,
                 alpha2_accepted: false,
+                keeps_sex: true,
+                keeps_optional_contact: true,
             },
             ProfileKind::China => Rules {
                 given_names_required: true,
@@ -118,15 +192,42 @@ impl Profile {
                 contact_required: true,
                 closed_relationships: false,
                 alpha2_accepted: false,
+                keeps_sex: true,
+                keeps_optional_contact: true,
             },
-            ProfileKind::Default => Rules {
+            ProfileKind::Germany | ProfileKind::Italy | ProfileKind::Default => Rules {
                 given_names_required: false,
                 second_family_name_for_dni: false,
                 support_number_for_dni_nie: false,
                 contact_required: false,
                 closed_relationships: false,
                 alpha2_accepted: true,
+                keeps_sex: false,
+                keeps_optional_contact: false,
             },
+        }
+    }
+
+    /// The default retention of personal data, by the registration law of the jurisdiction
+    /// (configurable per country with `HOSPES_RETENTION`):
+    /// - Spain: three years from the end of the stay (Real Decreto 933/2021: hosts keep the
+    ///   registration data for three years from the end of the service).
+    /// - Germany: one year from the day of departure (Bundesmeldegesetz §30 (4); the law allows
+    ///   three more months to destroy; hospes erases at the year).
+    /// - Italy: not kept once transmitted to the police (TULPS art. 109 and D.M. Interno
+    ///   7 January 2013, Alloggiati Web: the host transmits and keeps no copy of the data).
+    /// - China: no national retention period was found for hosts (旅馆业治安管理办法 sets
+    ///   registration, not retention; PIPL art. 19: no longer than necessary): hospes's choice,
+    ///   six months after check-out.
+    /// - Everywhere else: twelve months after check-out, hospes's conservative choice (the
+    ///   shortest statutory period above; GDPR art. 5(1)(e), storage limitation).
+    pub fn retention(&self) -> Retention {
+        match self.kind {
+            ProfileKind::Spain => Retention::AfterCheckOut(Period::Months(36)),
+            ProfileKind::Germany => Retention::AfterCheckOut(Period::Months(12)),
+            ProfileKind::Italy => Retention::UntilTransmitted,
+            ProfileKind::China => Retention::AfterCheckOut(Period::Months(6)),
+            ProfileKind::Default => Retention::AfterCheckOut(Period::Months(12)),
         }
     }
 }
@@ -145,5 +246,20 @@ mod tests {
         assert_eq!(Profile::for_jurisdiction("CN-TJ").kind, ProfileKind::China);
         assert_eq!(Profile::for_jurisdiction("FR-75").kind, ProfileKind::Default);
         assert_eq!(Profile::for_jurisdiction("").kind, ProfileKind::Default);
+        assert_eq!(Profile::for_jurisdiction("DE-BE").kind, ProfileKind::Germany);
+    }
+
+    #[test]
+    fn retention_defaults_follow_the_registration_laws_and_parse_from_configuration() {
+        let months = |j: &str| Profile::for_jurisdiction(j).retention();
+        assert_eq!(months("ES-M"), Retention::AfterCheckOut(Period::Months(36)));
+        assert_eq!(months("DE-BE"), Retention::AfterCheckOut(Period::Months(12)));
+        assert_eq!(months("IT-RM"), Retention::UntilTransmitted);
+        assert_eq!("3y".parse::<Retention>(), Ok(Retention::AfterCheckOut(Period::Months(36))));
+        assert_eq!("90d".parse::<Retention>(), Ok(Retention::AfterCheckOut(Period::Days(90))));
+        assert_eq!("transmitted".parse::<Retention>(), Ok(Retention::UntilTransmitted));
+        assert!("3w".parse::<Retention>().is_err() && "y".parse::<Retention>().is_err());
+        let t = chrono::DateTime::parse_from_rfc3339("2024-02-29T10:00:00Z").unwrap().to_utc();
+        assert_eq!(Period::Months(12).after(t).to_rfc3339(), "2025-02-28T10:00:00+00:00");
     }
 }

@@ -8,6 +8,7 @@
 //! that died after its effect but before completing) seals nothing twice.
 
 pub mod registry_check;
+pub mod retention;
 pub mod worker;
 
 pub use worker::Worker;

@@ -27,10 +27,20 @@ impl Worker {
         &self.id
     }
 
-    /// Runs until `shutdown` turns true.
+    /// Runs until `shutdown` turns true. Every half lease it also makes the jobs of dead workers
+    /// (leases that ran out) ready again.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(worker.id = %self.id, "worker started");
+        let mut last_reclaim = std::time::Instant::now() - self.lease;
         while !*shutdown.borrow() {
+            if last_reclaim.elapsed() >= self.lease / 2 {
+                last_reclaim = std::time::Instant::now();
+                match self.app.store.reclaim_expired_leases(self.app.now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::warn!(worker.id = %self.id, jobs = n, "took back jobs whose lease ran out"),
+                    Err(e) => tracing::warn!(worker.id = %self.id, error = %e, "could not reclaim expired leases"),
+                }
+            }
             match self.run_once().await {
                 Ok(true) => continue,
                 Ok(false) => {

@@ -496,8 +496,13 @@ pub async fn record(app: &App, officer: &User, checkin_id: &str) -> Result<Recor
     let resolution = match app.store.resolution(&checkin.id).await? {
         Some(r) => Some(ResolutionView {
             outcome: Resolution::parse(&r.outcome).ok_or_else(|| StoreError::Corrupt("resolution outcome".into()))?,
-            note: String::from_utf8(app.vault.open(&note_place(&checkin.id), &r.note).map_err(|e| StoreError::Corrupt(e.to_string()))?)
-                .map_err(|_| StoreError::Corrupt("resolution note".into()))?,
+            // An empty note was erased with the check-in's personal data.
+            note: if r.note.is_empty() {
+                "(erased with the check-in's personal data)".to_owned()
+            } else {
+                String::from_utf8(app.vault.open(&note_place(&checkin.id), &r.note).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                    .map_err(|_| StoreError::Corrupt("resolution note".into()))?
+            },
             officer_id: r.officer_id,
             resolved_at: r.resolved_at,
         }),

@@ -106,3 +106,25 @@ pub trait Registry: Send + Sync + 'static {
     /// The public keys with which the registry signs identity credentials, by key id.
     async fn credential_keys(&self) -> Result<BTreeMap<String, VerifyingKey>, RegistryError>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_is_asked_only_the_claims_one_check_needs() {
+        let person: Person = serde_json::from_value(serde_json::json!({
+            "given_names": "Ana", "family_name": "Ruiz", "birth_date": "1990-01-02", "nationality": "ESP", "sex": "F",
+            "document": {"type": "id_card", "number": "12345678Z", "issuing_country": "ESP", "support_number": "ABC123456"},
+            "guardian": {"person": 1, "relationship": "parent"}
+        }))
+        .unwrap();
+        let claim = serde_json::to_value(IdentityClaim::from(&person)).unwrap();
+        let mut keys: Vec<&str> = claim.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, ["birth_date", "document", "family_name", "given_names"]);
+        let mut doc: Vec<&str> = claim["document"].as_object().unwrap().keys().map(String::as_str).collect();
+        doc.sort();
+        assert_eq!(doc, ["issuing_country", "number", "type"], "no nationality, sex, support number or guardian");
+    }
+}

@@ -12,11 +12,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::{CheckinStatus, Contact, Event, Flag, Person, Stay};
+use crate::privacy::DataCipher;
 
 #[macro_use]
 mod shared;
 #[macro_use]
 pub mod police;
+#[macro_use]
+pub mod privacy;
 mod postgres;
 mod sqlite;
 
@@ -24,6 +27,7 @@ pub use police::{
     CompletedEnrolment, Enrolment, Jurisdiction, PoliceStore, RecoveryCode, ResolutionRecord, ReviewQuery, ReviewRow,
 };
 pub use postgres::PgStore;
+pub use privacy::{ErasureCandidate, PrivacyStore};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -37,18 +41,41 @@ pub enum StoreError {
     Corrupt(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Personal data could not be encrypted or decrypted (no data keys, an unknown key id, a
+    /// value that does not authenticate). Never carries the value.
+    #[error("personal data: {0}")]
+    Privacy(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Opens the store named by `url` (`sqlite://PATH` or `postgres://...`), creating the SQLite file
 /// and its directory when missing. Migrations are not run here (see [`Store::migrate`]).
+///
+/// A store opened this way has no data keys: it serves accounts, properties, seals and jobs, and
+/// refuses to write or read personal data ([`StoreError::Privacy`]). The service opens its store
+/// with [`connect_encrypted`].
 pub async fn connect(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(std::sync::Arc::new(PgStore::connect(url).await?))
+    open(url, None).await
+}
+
+/// Opens the store named by `url` with the data cipher that encrypts every personal field it
+/// writes and decrypts what it reads (see [`crate::privacy`]).
+pub async fn connect_encrypted(url: &str, cipher: std::sync::Arc<DataCipher>) -> StoreResult<std::sync::Arc<dyn Store>> {
+    open(url, Some(cipher)).await
+}
+
+async fn open(url: &str, cipher: Option<std::sync::Arc<DataCipher>>) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if is_postgres(url) {
+        Ok(std::sync::Arc::new(PgStore::connect(url).await?.with_cipher(cipher)))
     } else {
-        Ok(std::sync::Arc::new(SqliteStore::connect(url).await?))
+        Ok(std::sync::Arc::new(SqliteStore::connect(url).await?.with_cipher(cipher)))
     }
+}
+
+/// Whether a database URL names PostgreSQL.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema, clap::ValueEnum)]
@@ -120,8 +147,11 @@ pub struct CheckinRecord {
     pub stay: Stay,
     pub contact: Contact,
     pub person_count: i64,
-    /// Salt of the persons' digests in the seals.
+    /// Salt of the persons' digests in the seals (empty once purged).
     pub digest_salt: Vec<u8>,
+    /// When the personal data is due for erasure (the jurisdiction's retention, see
+    /// [`crate::privacy::retention`]).
+    pub erase_after: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -227,9 +257,11 @@ pub enum JobRelease {
     Postpone { run_at: DateTime<Utc> },
 }
 
-/// The police workspace's methods are in [`PoliceStore`].
+/// Every method that touches personal data encrypts on write and decrypts on read; the privacy
+/// methods (blind index, erasure, re-encryption) are in [`PrivacyStore`]; the police workspace's
+/// methods are in [`PoliceStore`].
 #[async_trait]
-pub trait Store: PoliceStore + Send + Sync + 'static {
+pub trait Store: PrivacyStore + PoliceStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies the migrations of this backend.
@@ -262,10 +294,13 @@ pub trait Store: PoliceStore + Send + Sync + 'static {
     async fn mark_checking(&self, checkin_id: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Applies a sealed state change; `Ok(false)` when the check-in was no longer in the expected
     /// status or the event was already sealed (nothing written, the job is still completed).
+    /// Sealing `purged` erases the check-in's personal data in the same transaction.
     async fn record_event(&self, write: &EventWrite) -> StoreResult<bool>;
 
-    /// Claims the oldest ready job (or one whose lease ran out) for `worker` until `lease_until`.
+    /// Claims the oldest ready job for `worker` until `lease_until`.
     async fn claim_job(&self, worker: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> StoreResult<Option<Job>>;
+    /// Makes jobs whose lease ran out at `now` ready again (their worker died); returns how many.
+    async fn reclaim_expired_leases(&self, now: DateTime<Utc>) -> StoreResult<u64>;
     /// Extends the lease of a job this worker still holds; `false` when it no longer holds it.
     async fn extend_lease(&self, job_id: i64, worker: &str, lease_until: DateTime<Utc>) -> StoreResult<bool>;
     async fn complete_job(&self, job_id: i64, worker: &str, now: DateTime<Utc>) -> StoreResult<()>;

@@ -790,5 +790,17 @@ macro_rules! impl_police_store {
                 Ok(())
             }
         }
+
+        impl $T {
+            /// Erases an officer's note with the check-in's personal data (the sealed outcome
+            /// stays); inside the purge's transaction.
+            async fn erase_police_notes(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                checkin_id: &str,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query("UPDATE police_resolutions SET note = '' WHERE checkin_id = $1").bind(checkin_id).execute(&mut **tx).await?;
+                Ok(())
+            }
+        }
     };
 }

@@ -9,13 +9,13 @@ use super::StoreResult;
 use super::shared::{Backend, JobRow};
 
 const CLAIM_SQL: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, locked_by = $3, updated_at = $1 \
-     WHERE id = (SELECT id FROM jobs WHERE (state = 'ready' AND run_at <= $1) OR (state = 'running' AND lease_until < $1) \
-                 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+     WHERE id = (SELECT id FROM jobs WHERE state = 'ready' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
      RETURNING id, kind, checkin_id, payload, attempts, max_attempts, lease_until, created_at";
 
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    cipher: Option<std::sync::Arc<crate::privacy::DataCipher>>,
 }
 
 impl Backend for PgStore {
@@ -31,11 +31,21 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        Ok(PgStore { pool })
+        Ok(PgStore { pool, cipher: None })
     }
 
     fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The same store, encrypting personal data with `cipher` (or refusing to touch it: `None`).
+    pub fn with_cipher(mut self, cipher: Option<std::sync::Arc<crate::privacy::DataCipher>>) -> Self {
+        self.cipher = cipher;
+        self
+    }
+
+    fn cipher(&self) -> Option<&crate::privacy::DataCipher> {
+        self.cipher.as_deref()
     }
 
     async fn run_migrations(&self) -> StoreResult<()> {
@@ -59,3 +69,4 @@ impl PgStore {
 
 impl_store!(PgStore);
 impl_police_store!(PgStore);
+impl_privacy_store!(PgStore);

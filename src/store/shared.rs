@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{CheckinRecord, Job, Property, Role, SealRecord, StoreError, User};
 use crate::domain::{CheckinStatus, Contact, Document, DocumentKind, Event, Guardian, Person, Stay};
+use crate::privacy::{DataCipher, Place};
 
 #[derive(sqlx::FromRow)]
 pub(super) struct UserRow {
@@ -77,7 +78,7 @@ impl From<PropertyRow> for Property {
 /// Columns of a check-in joined with its property's landlord.
 pub(super) const CHECKIN_COLUMNS: &str = "c.id, c.property_id, p.landlord_id, c.jurisdiction, c.status, c.flags, \
      c.channel, c.check_in, c.check_out, c.contact_phone, c.contact_email, c.person_count, c.digest_salt, \
-     c.created_at, c.updated_at";
+     c.erase_after, c.created_at, c.updated_at";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct CheckinRow {
@@ -94,22 +95,35 @@ pub(super) struct CheckinRow {
     contact_email: Option<String>,
     person_count: i64,
     digest_salt: Vec<u8>,
+    erase_after: DateTime<Utc>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
 
-impl TryFrom<CheckinRow> for CheckinRecord {
-    type Error = StoreError;
-    fn try_from(r: CheckinRow) -> Result<CheckinRecord, StoreError> {
+impl CheckinRow {
+    /// The record, its contact decrypted (which needs the data keys only when there is one).
+    pub(super) fn into_record(self, cipher: Option<&DataCipher>) -> Result<CheckinRecord, StoreError> {
+        let r = self;
         let time = |s: &str| {
             DateTime::parse_from_rfc3339(s).map_err(|_| StoreError::Corrupt("check-in time".into()))
+        };
+        let contact = match (&r.contact_phone, &r.contact_email) {
+            (None, None) => Contact::default(),
+            (phone, email) => {
+                let c = need(cipher)?;
+                Contact {
+                    phone: c.decrypt_opt(contact_place(&r.id, "contact_phone"), phone.as_deref()).map_err(privacy)?,
+                    email: c.decrypt_opt(contact_place(&r.id, "contact_email"), email.as_deref()).map_err(privacy)?,
+                }
+            }
         };
         Ok(CheckinRecord {
             status: CheckinStatus::parse(&r.status)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown status {}", r.status)))?,
             flags: serde_json::from_str(&r.flags).map_err(|_| StoreError::Corrupt("flags".into()))?,
             stay: Stay { check_in: time(&r.check_in)?, check_out: time(&r.check_out)? },
-            contact: Contact { phone: r.contact_phone, email: r.contact_email },
+            contact,
+            erase_after: r.erase_after,
             id: r.id,
             property_id: r.property_id,
             landlord_id: r.landlord_id,
@@ -123,8 +137,11 @@ impl TryFrom<CheckinRow> for CheckinRecord {
     }
 }
 
+/// A person's row: every personal column an envelope of [`crate::privacy::cipher`].
 #[derive(sqlx::FromRow)]
 pub(super) struct PersonRow {
+    pub(super) checkin_id: String,
+    pub(super) idx: i64,
     given_names: String,
     family_name: String,
     second_family_name: Option<String>,
@@ -135,40 +152,144 @@ pub(super) struct PersonRow {
     document_number: String,
     document_country: String,
     support_number: Option<String>,
-    guardian_idx: Option<i64>,
-    guardian_relationship: Option<String>,
+    guardian: Option<String>,
 }
 
-impl TryFrom<PersonRow> for Person {
-    type Error = StoreError;
-    fn try_from(r: PersonRow) -> Result<Person, StoreError> {
-        let kind = match r.document_type.as_str() {
+impl PersonRow {
+    /// The person, decrypted. Every value must authenticate for this row and column.
+    pub(super) fn decrypt(&self, cipher: &DataCipher) -> Result<Person, StoreError> {
+        let row = person_row_key(&self.checkin_id, self.idx);
+        let open = |column, v: &str| cipher.decrypt(person_place(&row, column), v).map_err(privacy);
+        let open_opt = |column, v: &Option<String>| cipher.decrypt_opt(person_place(&row, column), v.as_deref()).map_err(privacy);
+        let kind = match open("document_type", &self.document_type)?.as_str() {
             "passport" => DocumentKind::Passport,
             "id_card" => DocumentKind::IdCard,
             "residence_permit" => DocumentKind::ResidencePermit,
             "other" => DocumentKind::Other,
             _ => return Err(StoreError::Corrupt("document type".into())),
         };
+        let guardian = match open_opt("guardian", &self.guardian)? {
+            Some(json) => Some(serde_json::from_str::<Guardian>(&json).map_err(|_| StoreError::Corrupt("guardian".into()))?),
+            None => None,
+        };
         Ok(Person {
-            birth_date: NaiveDate::parse_from_str(&r.birth_date, "%Y-%m-%d")
+            birth_date: NaiveDate::parse_from_str(&open("birth_date", &self.birth_date)?, "%Y-%m-%d")
                 .map_err(|_| StoreError::Corrupt("birth date".into()))?,
-            guardian: match (r.guardian_idx, r.guardian_relationship) {
-                (Some(i), Some(relationship)) => Some(Guardian { person: i as usize, relationship }),
-                _ => None,
-            },
-            given_names: r.given_names,
-            family_name: r.family_name,
-            second_family_name: r.second_family_name,
-            nationality: r.nationality,
-            sex: r.sex,
+            guardian,
+            given_names: open("given_names", &self.given_names)?,
+            family_name: open("family_name", &self.family_name)?,
+            second_family_name: open_opt("second_family_name", &self.second_family_name)?,
+            nationality: open("nationality", &self.nationality)?,
+            sex: open_opt("sex", &self.sex)?,
             document: Document {
                 kind,
-                number: r.document_number,
-                issuing_country: r.document_country,
-                support_number: r.support_number,
+                number: open("document_number", &self.document_number)?,
+                issuing_country: open("document_country", &self.document_country)?,
+                support_number: open_opt("support_number", &self.support_number)?,
             },
         })
     }
+}
+
+/// The columns of a person's row, encrypted for that row, with the blind index.
+pub(super) struct PersonColumns {
+    pub(super) data_kid: String,
+    pub(super) given_names: String,
+    pub(super) family_name: String,
+    pub(super) second_family_name: Option<String>,
+    pub(super) birth_date: String,
+    pub(super) nationality: String,
+    pub(super) sex: Option<String>,
+    pub(super) document_type: String,
+    pub(super) document_number: String,
+    pub(super) document_country: String,
+    pub(super) support_number: Option<String>,
+    pub(super) guardian: Option<String>,
+    pub(super) document_index: Vec<u8>,
+}
+
+impl PersonColumns {
+    pub(super) fn encrypt(cipher: &DataCipher, checkin_id: &str, idx: i64, p: &Person) -> PersonColumns {
+        let row = person_row_key(checkin_id, idx);
+        let seal = |column, v: &str| cipher.encrypt(person_place(&row, column), v);
+        let seal_opt = |column, v: Option<&str>| cipher.encrypt_opt(person_place(&row, column), v);
+        let guardian = p.guardian.as_ref().map(|g| serde_json::to_string(g).expect("a guardian serialises"));
+        PersonColumns {
+            data_kid: cipher.active_kid().to_owned(),
+            given_names: seal("given_names", &p.given_names),
+            family_name: seal("family_name", &p.family_name),
+            second_family_name: seal_opt("second_family_name", p.second_family_name.as_deref()),
+            birth_date: seal("birth_date", &p.birth_date.format("%Y-%m-%d").to_string()),
+            nationality: seal("nationality", &p.nationality),
+            sex: seal_opt("sex", p.sex.as_deref()),
+            document_type: seal("document_type", p.document.kind.as_str()),
+            document_number: seal("document_number", &p.document.number),
+            document_country: seal("document_country", &p.document.issuing_country),
+            support_number: seal_opt("support_number", p.document.support_number.as_deref()),
+            guardian: seal_opt("guardian", guardian.as_deref()),
+            document_index: cipher.document_index(&p.document.issuing_country, &p.document.number),
+        }
+    }
+}
+
+/// A check-in's contact columns, encrypted for its row; `data_kid` is `None` when there is no
+/// contact.
+pub(super) struct ContactColumns {
+    pub(super) data_kid: Option<String>,
+    pub(super) phone: Option<String>,
+    pub(super) email: Option<String>,
+}
+
+impl ContactColumns {
+    pub(super) fn encrypt(cipher: Option<&DataCipher>, checkin_id: &str, contact: &Contact) -> Result<ContactColumns, StoreError> {
+        if contact.phone.is_none() && contact.email.is_none() {
+            return Ok(ContactColumns { data_kid: None, phone: None, email: None });
+        }
+        let c = need(cipher)?;
+        Ok(ContactColumns {
+            data_kid: Some(c.active_kid().to_owned()),
+            phone: c.encrypt_opt(contact_place(checkin_id, "contact_phone"), contact.phone.as_deref()),
+            email: c.encrypt_opt(contact_place(checkin_id, "contact_email"), contact.email.as_deref()),
+        })
+    }
+}
+
+/// The contact columns of a check-in, for re-encryption.
+#[derive(sqlx::FromRow)]
+pub(super) struct ContactRow {
+    pub(super) id: String,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+}
+
+impl ContactRow {
+    pub(super) fn decrypt(&self, cipher: &DataCipher) -> Result<Contact, StoreError> {
+        Ok(Contact {
+            phone: cipher.decrypt_opt(contact_place(&self.id, "contact_phone"), self.contact_phone.as_deref()).map_err(privacy)?,
+            email: cipher.decrypt_opt(contact_place(&self.id, "contact_email"), self.contact_email.as_deref()).map_err(privacy)?,
+        })
+    }
+}
+
+fn person_row_key(checkin_id: &str, idx: i64) -> String {
+    format!("{checkin_id}/{idx}")
+}
+
+fn person_place<'a>(row: &'a str, column: &'static str) -> Place<'a> {
+    Place { table: "checkin_persons", column, row }
+}
+
+fn contact_place<'a>(checkin_id: &'a str, column: &'static str) -> Place<'a> {
+    Place { table: "checkins", column, row: checkin_id }
+}
+
+/// The data cipher, or the error that says this store was opened without data keys.
+pub(super) fn need(cipher: Option<&DataCipher>) -> Result<&DataCipher, StoreError> {
+    cipher.ok_or_else(|| StoreError::Privacy("this store was opened without data keys".into()))
+}
+
+fn privacy(e: crate::privacy::CipherError) -> StoreError {
+    StoreError::Privacy(e.to_string())
 }
 
 #[derive(sqlx::FromRow)]
@@ -396,11 +517,25 @@ macro_rules! impl_store {
 
             async fn accept_checkin(&self, c: &$crate::store::NewCheckin) -> $crate::store::StoreResult<()> {
                 let r = &c.record;
+                let cipher = self.cipher();
+                let contact = $crate::store::shared::ContactColumns::encrypt(cipher, &r.id, &r.contact)?;
+                let persons: Vec<$crate::store::shared::PersonColumns> = match c.persons.is_empty() {
+                    true => Vec::new(),
+                    false => {
+                        let cipher = $crate::store::shared::need(cipher)?;
+                        c.persons
+                            .iter()
+                            .enumerate()
+                            .map(|(i, p)| $crate::store::shared::PersonColumns::encrypt(cipher, &r.id, i as i64, p))
+                            .collect()
+                    }
+                };
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO checkins (id, property_id, jurisdiction, status, flags, channel, check_in, check_out, \
-                     contact_phone, contact_email, person_count, digest_salt, receipt_token_hash, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+                     contact_phone, contact_email, person_count, digest_salt, receipt_token_hash, created_at, updated_at, \
+                     data_kid, erase_after) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)",
                 )
                 .bind(&r.id)
                 .bind(&r.property_id)
@@ -410,36 +545,39 @@ macro_rules! impl_store {
                 .bind(&r.channel)
                 .bind(r.stay.check_in.to_rfc3339())
                 .bind(r.stay.check_out.to_rfc3339())
-                .bind(&r.contact.phone)
-                .bind(&r.contact.email)
+                .bind(&contact.phone)
+                .bind(&contact.email)
                 .bind(c.persons.len() as i64)
                 .bind(&r.digest_salt)
                 .bind(&c.receipt_token_hash)
                 .bind(r.created_at)
+                .bind(&contact.data_kid)
+                .bind(r.erase_after)
                 .execute(&mut *tx)
                 .await
                 .map_err($crate::store::shared::conflict)?;
-                for (i, p) in c.persons.iter().enumerate() {
+                for (i, p) in persons.iter().enumerate() {
                     sqlx::query(
-                        "INSERT INTO checkin_persons (checkin_id, idx, given_names, family_name, second_family_name, \
+                        "INSERT INTO checkin_persons (checkin_id, idx, data_kid, given_names, family_name, second_family_name, \
                          birth_date, nationality, sex, document_type, document_number, document_country, support_number, \
-                         guardian_idx, guardian_relationship) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                         guardian, document_index) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                     )
                     .bind(&r.id)
                     .bind(i as i64)
+                    .bind(&p.data_kid)
                     .bind(&p.given_names)
                     .bind(&p.family_name)
                     .bind(&p.second_family_name)
-                    .bind(p.birth_date.format("%Y-%m-%d").to_string())
+                    .bind(&p.birth_date)
                     .bind(&p.nationality)
                     .bind(&p.sex)
-                    .bind(p.document.kind.as_str())
-                    .bind(&p.document.number)
-                    .bind(&p.document.issuing_country)
-                    .bind(&p.document.support_number)
-                    .bind(p.guardian.as_ref().map(|g| g.person as i64))
-                    .bind(p.guardian.as_ref().map(|g| g.relationship.clone()))
+                    .bind(&p.document_type)
+                    .bind(&p.document_number)
+                    .bind(&p.document_country)
+                    .bind(&p.support_number)
+                    .bind(&p.guardian)
+                    .bind(&p.document_index)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -468,7 +606,7 @@ macro_rules! impl_store {
                 );
                 let row: Option<$crate::store::shared::CheckinRow> =
                     sqlx::query_as(&sql).bind(id).fetch_optional(self.pool()).await?;
-                row.map(TryInto::try_into).transpose()
+                row.map(|r| r.into_record(self.cipher())).transpose()
             }
 
             async fn checkin_by_receipt_token(
@@ -481,7 +619,7 @@ macro_rules! impl_store {
                 );
                 let row: Option<$crate::store::shared::CheckinRow> =
                     sqlx::query_as(&sql).bind(token_hash).fetch_optional(self.pool()).await?;
-                row.map(TryInto::try_into).transpose()
+                row.map(|r| r.into_record(self.cipher())).transpose()
             }
 
             async fn checkins_of_property(
@@ -496,7 +634,7 @@ macro_rules! impl_store {
                 );
                 let rows: Vec<$crate::store::shared::CheckinRow> =
                     sqlx::query_as(&sql).bind(property_id).bind(limit).fetch_all(self.pool()).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.into_record(self.cipher())).collect()
             }
 
             async fn persons(&self, checkin_id: &str) -> $crate::store::StoreResult<Vec<$crate::domain::Person>> {
@@ -505,7 +643,11 @@ macro_rules! impl_store {
                         .bind(checkin_id)
                         .fetch_all(self.pool())
                         .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                if rows.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let cipher = $crate::store::shared::need(self.cipher())?;
+                rows.iter().map(|r| r.decrypt(cipher)).collect()
             }
 
             async fn seals(&self, checkin_id: &str) -> $crate::store::StoreResult<Vec<$crate::store::SealRecord>> {
@@ -533,6 +675,10 @@ macro_rules! impl_store {
                 if !applied {
                     tx.rollback().await?;
                     tx = self.begin_write().await?;
+                } else if w.new_status == $crate::domain::CheckinStatus::Purged {
+                    // Erasure commits with its `purged` seal, or not at all.
+                    Self::erase_personal_data(&mut tx, &w.checkin_id).await?;
+                    Self::erase_police_notes(&mut tx, &w.checkin_id).await?;
                 }
                 if let Some((job_id, worker)) = &w.complete_job {
                     sqlx::query(
@@ -557,6 +703,18 @@ macro_rules! impl_store {
             ) -> $crate::store::StoreResult<Option<$crate::store::Job>> {
                 let row: Option<$crate::store::shared::JobRow> = self.claim_job_inner(worker, now, lease_until).await?;
                 row.map(TryInto::try_into).transpose()
+            }
+
+            async fn reclaim_expired_leases(&self, now: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<u64> {
+                let n = sqlx::query(
+                    "UPDATE jobs SET state = 'ready', lease_until = NULL, locked_by = NULL, updated_at = $1 \
+                     WHERE state = 'running' AND lease_until < $1",
+                )
+                .bind(now)
+                .execute(self.pool())
+                .await?
+                .rows_affected();
+                Ok(n)
             }
 
             async fn extend_lease(

@@ -80,6 +80,8 @@ pub struct TestApp {
     pub app: App,
     pub clock: Arc<ManualClock>,
     pub db: TestDb,
+    /// The data keys the store encrypts with (from `_keys_dir`, where the CLI finds them too).
+    pub cipher: Arc<hospes::privacy::DataCipher>,
     pub _keys_dir: tempfile::TempDir,
     worker: hospes::jobs::Worker,
 }
@@ -120,10 +122,14 @@ impl TestApp {
     pub async fn spawn_with(registry: Arc<dyn Registry>) -> TestApp {
         let db = TestDb::create().await;
         let keys_dir = tempfile::tempdir().expect("temp dir");
-        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-        let store = hospes::store::connect(db.url()).await.expect("connect to the test database");
-        store.migrate().await.expect("migrate the test database");
+        // Whole microseconds, as PostgreSQL stores them: a time read back equals the time written
+        // (otherwise an age computed from a stored time is a few hundred nanoseconds too long).
+        let clock = Arc::new(ManualClock::new(chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6)));
         let keys = hospes::seal::KeyRing::load_or_generate(keys_dir.path(), true).expect("key ring");
+        let data_keys = hospes::privacy::DataKeys::load_or_generate(keys_dir.path(), true).expect("data keys");
+        let cipher = Arc::new(hospes::privacy::DataCipher::new(data_keys));
+        let store = hospes::store::connect_encrypted(db.url(), cipher.clone()).await.expect("connect to the test database");
+        store.migrate().await.expect("migrate the test database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
@@ -138,12 +144,13 @@ impl TestApp {
             invitation_ttl: chrono::Duration::days(30),
             wake: Arc::new(tokio::sync::Notify::new()),
             vault: Arc::new(hospes::police::vault::Vault::new([5; 32])),
+            retention: hospes::privacy::RetentionPolicy::default(),
         };
         let router = hospes::http::router(app.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.expect("server runs") });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let worker = hospes::jobs::Worker::new(app.clone());
-        TestApp { base, client, app, clock, db, _keys_dir: keys_dir, worker }
+        TestApp { base, client, app, clock, db, cipher, _keys_dir: keys_dir, worker }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -10,5 +10,6 @@ mod journey;
 mod pages;
 mod police;
 mod police_pages;
+mod privacy;
 mod registry;
 mod store_story;

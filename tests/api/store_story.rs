@@ -71,6 +71,7 @@ async fn story(store: &dyn Store) {
         contact: Contact { phone: Some("+34 600".into()), email: None },
         person_count: 2,
         digest_salt: vec![1, 2, 3],
+        erase_after: now + Duration::days(365),
         created_at: now,
         updated_at: now,
     };
@@ -104,6 +105,8 @@ async fn story(store: &dyn Store) {
     assert!(store.extend_lease(job.id, "w1", now + Duration::seconds(60)).await.unwrap());
     assert!(!store.extend_lease(job.id, "w2", now + Duration::seconds(60)).await.unwrap(), "not w2's job");
     let later = now + Duration::seconds(61);
+    assert!(store.claim_job("w2", later, later + Duration::seconds(30)).await.unwrap().is_none(), "until reclaimed");
+    assert_eq!(store.reclaim_expired_leases(later).await.unwrap(), 1);
     let retaken = store.claim_job("w2", later, later + Duration::seconds(30)).await.unwrap().unwrap();
     assert_eq!((retaken.id, retaken.attempts), (job.id, 2));
     assert!(!store.extend_lease(job.id, "w1", later).await.unwrap(), "w1 lost it");
@@ -161,12 +164,49 @@ async fn story(store: &dyn Store) {
     assert_eq!(next.attempts, 1);
     let stats = store.queue_stats(later + Duration::seconds(5)).await.unwrap();
     assert_eq!((stats.ready, stats.running), (0, 1));
+
+    // Privacy: the blind index finds both check-ins of a document, newest last in creation order.
+    let doc = &persons[0].document;
+    let found = store.checkins_with_document(&doc.issuing_country, &doc.number).await.unwrap();
+    assert_eq!(found.len(), 2);
+    assert!(store.checkins_with_document(&doc.issuing_country, "NOPE").await.unwrap().is_empty());
+    assert_eq!(store.reencrypt_batch(10).await.unwrap(), 0, "everything is under the active key");
+    assert_eq!(store.data_key_usage().await.unwrap().iter().map(|(_, n)| n).sum::<i64>(), 6, "4 persons, 2 contacts");
+    // Due for erasure, in (erase_after, id) order, page by page.
+    let due = now + Duration::days(365);
+    assert!(store.due_for_erasure(due - Duration::seconds(1), None, 10).await.unwrap().is_empty());
+    let first = store.due_for_erasure(due, None, 1).await.unwrap();
+    assert_eq!(first[0].id, "c1");
+    let next = store.due_for_erasure(due, Some((first[0].erase_after, first[0].id.clone())), 10).await.unwrap();
+    assert_eq!(next.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c2"]);
+    // Sealing `purged` erases persons, contact and salt with it, and only then.
+    let purge = EventWrite {
+        checkin_id: "c1".into(),
+        expected: CheckinStatus::Flagged,
+        new_status: CheckinStatus::Purged,
+        flags: None,
+        expected_flags: None,
+        seal: seal(2, Event::Purged, "jws-2"),
+        complete_job: None,
+    };
+    assert!(store.record_event(&purge).await.unwrap());
+    assert!(!store.record_event(&purge).await.unwrap(), "purged once");
+    let c = store.checkin("c1").await.unwrap().unwrap();
+    assert_eq!((c.status, c.contact, c.digest_salt.len()), (CheckinStatus::Purged, Contact::default(), 0));
+    assert!(store.persons("c1").await.unwrap().is_empty());
+    assert_eq!(store.seals("c1").await.unwrap().len(), 3, "the seals stay");
+    assert_eq!(store.persons("c2").await.unwrap(), persons, "the other check-in is untouched");
+    assert_eq!(store.checkins_with_document(&doc.issuing_country, &doc.number).await.unwrap(), vec!["c2"]);
+    assert_eq!(store.due_for_erasure(due, None, 10).await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c2"]);
 }
 
 #[tokio::test]
 async fn the_sqlite_store_keeps_every_promise_of_the_trait() {
     let dir = tempfile::tempdir().unwrap();
-    let store = hospes::store::SqliteStore::connect(&format!("sqlite://{}", dir.path().join("s.db").display())).await.unwrap();
+    let store = hospes::store::SqliteStore::connect(&format!("sqlite://{}", dir.path().join("s.db").display()))
+        .await
+        .unwrap()
+        .with_cipher(Some(std::sync::Arc::new(hospes::privacy::DataCipher::ephemeral())));
     store.migrate().await.unwrap();
     story(&store).await;
 }
@@ -178,7 +218,10 @@ async fn the_postgres_store_keeps_every_promise_of_the_trait() {
         return;
     }
     let db = TestDb::create().await;
-    let store = hospes::store::PgStore::connect(db.url()).await.unwrap();
+    let store = hospes::store::PgStore::connect(db.url())
+        .await
+        .unwrap()
+        .with_cipher(Some(std::sync::Arc::new(hospes::privacy::DataCipher::ephemeral())));
     store.migrate().await.unwrap();
     story(&store).await;
 }

@@ -153,6 +153,8 @@ def main():
     ap.add_argument("--rate", type=float, default=200.0)
     ap.add_argument("--duration", type=float, default=60.0)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--serve-workers", type=int, default=None, help="HOSPES_WORKERS of each serve instance")
+    ap.add_argument("--worker-count", type=int, default=None, help="workers in each `hospes worker` process")
     args = ap.parse_args()
     if args.instances is None:
         args.instances = 3 if args.db == "postgres" else 1
@@ -160,6 +162,10 @@ def main():
         args.workers = 2 if args.db == "postgres" else 0
     if args.bench:
         args.error_rate, args.down_for, args.kill_every = 0.0, 0.0, 0.0
+    if args.serve_workers is None:
+        args.serve_workers = 8 if args.bench else (1 if args.db == "postgres" else 2)
+    if args.worker_count is None:
+        args.worker_count = 8 if args.bench else 2
 
     tmp = tempfile.mkdtemp(prefix="hospes-chaos-")
     keys = os.path.join(tmp, "keys")
@@ -176,9 +182,9 @@ def main():
     instances = []
     for i in range(args.instances):
         port = free_port()
-        env = dict(base_env, HOSPES_LISTEN=f"127.0.0.1:{port}", HOSPES_WORKERS="1" if args.db == "postgres" else "2")
+        env = dict(base_env, HOSPES_LISTEN=f"127.0.0.1:{port}", HOSPES_WORKERS=str(args.serve_workers))
         instances.append((port, Proc(f"serve-{i}", [args.bin, "serve"], env, tmp)))
-    workers = [Proc(f"worker-{i}", [args.bin, "worker", "--count", "2"], base_env, tmp) for i in range(args.workers)]
+    workers = [Proc(f"worker-{i}", [args.bin, "worker", "--count", str(args.worker_count)], base_env, tmp) for i in range(args.workers)]
     try:
         # The first instance creates the keys and migrates; then the others start.
         instances[0][1].start()

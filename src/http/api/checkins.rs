@@ -30,6 +30,8 @@ pub struct CheckinRequest {
     pub stay: Option<crate::domain::input::StayInput>,
     #[serde(default)]
     pub persons: Vec<crate::domain::input::PersonInput>,
+    /// A phone or e-mail: required by some profiles (Spain, China); where the profile does not
+    /// ask for one, it is dropped at intake and never stored.
     #[serde(default)]
     pub contact: Option<crate::domain::input::ContactInput>,
 }
@@ -85,6 +87,10 @@ pub struct CheckinView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::domain::Resolution>,
     pub receipt_url: String,
+    /// When the personal data of this check-in is due for erasure, by the jurisdiction's
+    /// retention period (later if a registry check or police review is still open). Once
+    /// erased, `status` is `purged` and `persons` is empty.
+    pub erase_after: chrono::DateTime<chrono::Utc>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
@@ -205,6 +211,7 @@ pub async fn view(app: &App, checkin: CheckinRecord, with_persons: bool) -> Resu
         stay: checkin.stay,
         person_count: checkin.person_count,
         channel: checkin.channel,
+        erase_after: checkin.erase_after,
         created_at: checkin.created_at,
         updated_at: checkin.updated_at,
     })

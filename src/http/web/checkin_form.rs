@@ -64,6 +64,12 @@ pub struct CheckinFormPage {
     pub document_types: Vec<(&'static str, &'static str)>,
     /// Form field name → message.
     pub errors: BTreeMap<String, String>,
+    /// Whether the jurisdiction's profile asks for a contact (data minimisation: otherwise the
+    /// form does not collect one).
+    pub ask_contact: bool,
+    pub contact_required: bool,
+    /// The jurisdiction's retention, in words, for the notice.
+    pub retention: String,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -145,10 +151,12 @@ impl CheckinFormValues {
         })
     }
 
-    fn person_fields(&self) -> Vec<FieldView> {
+    /// The person fields the profile asks for (data minimisation: a support number only where
+    /// Spanish DNI/NIE rules apply).
+    fn person_fields(&self, rules: &crate::identity::profile::Rules) -> Vec<FieldView> {
         let f = |name, label, hint, kind, value: &String, required| FieldView { name, label, hint, kind, value: value.clone(), required };
-        vec![
-            f("given_names", "Given names", "", "text", &self.given_names, true),
+        let mut fields = vec![
+            f("given_names", "Given names", "", "text", &self.given_names, rules.given_names_required),
             f("family_name", "Family name", "", "text", &self.family_name, true),
             f("second_family_name", "Second family name", "if the document has one", "text", &self.second_family_name, false),
             f("birth_date", "Date of birth", "", "date", &self.birth_date, true),
@@ -157,7 +165,11 @@ impl CheckinFormValues {
             f("document_number", "Document number", "", "text", &self.document_number, true),
             f("issuing_country", "Issuing country", "three letters", "text", &self.issuing_country, true),
             f("support_number", "Support number", "Spanish DNI/NIE only", "text", &self.support_number, false),
-        ]
+        ];
+        if !rules.support_number_for_dni_nie {
+            fields.retain(|f| f.name != "support_number");
+        }
+        fields
     }
 }
 
@@ -199,14 +211,19 @@ impl CheckinFormPage {
         for e in errors {
             by_field.entry(form_field(&e.field)).or_insert_with(|| e.message.clone());
         }
+        let profile = crate::identity::Profile::for_jurisdiction(&property.jurisdiction);
+        let rules = profile.rules();
         CheckinFormPage {
+            ask_contact: rules.contact_required || rules.keeps_optional_contact,
+            contact_required: rules.contact_required,
+            retention: profile.retention().to_string(),
             heading: heading.to_owned(),
             property_name: property.name.clone(),
             time_zone: property.time_zone.clone(),
             action,
             csrf,
             note: None,
-            person_fields: form.person_fields(),
+            person_fields: form.person_fields(&rules),
             form,
             document_types: vec![
                 ("passport", "Passport"),

@@ -334,6 +334,8 @@ pub struct CheckinPage {
     pub receipt_json: String,
     /// The police review's sealed outcome, if any (never the note).
     pub resolution: Option<String>,
+    /// For the tenant only: their data, its recipients and its erasure.
+    pub privacy: Option<super::tenant::TenantPrivacy>,
 }
 
 pub struct SealLine {
@@ -360,6 +362,7 @@ pub async fn checkin_page(app: &App, c: CheckinRecord, heading: &str, back: Opti
             .map(|s| SealLine { event: s.event.as_str().to_owned(), time: s.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(), jws: s.jws })
             .collect(),
         receipt_json,
+        privacy: None,
     })
 }
 

@@ -37,6 +37,7 @@ pub fn router() -> axum::Router<App> {
         .route("/i/{token}", get(tenant::form).post(tenant::submit))
         .route("/r/{token}", get(tenant::receipt))
         .route("/r/{token}/receipt.json", get(tenant::receipt_json))
+        .route("/r/{token}/data.json", get(tenant::data_json))
         .merge(police::router())
         .merge(enrol::router())
         .merge(admin::router())

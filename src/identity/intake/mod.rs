@@ -56,10 +56,31 @@ pub fn validate_submission(
                     p
                 })
                 .collect();
-            Ok(Submission { stay, persons, contact })
+            Ok(minimise(Submission { stay, persons, contact }, profile))
         }
         _ => Err(errors),
     }
+}
+
+/// Data minimisation: drops what the profile does not ask for, after it served intake's checks
+/// (a sex the document number encodes, a support number of a non-Spanish document, a contact
+/// nobody needs), so that it is never stored.
+pub fn minimise(mut submission: Submission, profile: &Profile) -> Submission {
+    let rules = profile.rules();
+    for p in &mut submission.persons {
+        if !rules.keeps_sex {
+            p.sex = None;
+        }
+        let spanish_card = p.document.issuing_country == "ESP"
+            && matches!(p.document.kind, crate::domain::DocumentKind::IdCard | crate::domain::DocumentKind::ResidencePermit);
+        if !(rules.support_number_for_dni_nie && spanish_card) {
+            p.document.support_number = None;
+        }
+    }
+    if !rules.contact_required && !rules.keeps_optional_contact {
+        submission.contact = Contact::default();
+    }
+    submission
 }
 
 fn validate_stay(

@@ -229,3 +229,23 @@ fn a_spanish_dni_mrz_carries_the_dni_number_in_its_optional_data() {
     let result = validate_submission(&input, &Profile::for_jurisdiction("ES-B"), today());
     assert!(result.is_ok(), "{:?}", result.err().map(|e| codes(&e)));
 }
+
+#[test]
+fn minimisation_keeps_only_what_the_profile_asks_for() {
+    let input = |country: &str| {
+        let mut person = adult_es("12345678-z");
+        person["nationality"] = json!(country);
+        submission(json!({"stay": stay(), "persons": [person], "contact": {"email": "guest@example.com"}}))
+    };
+    let spain = validate_submission(&input("ESP"), &Profile::for_jurisdiction("ES-M"), today()).unwrap();
+    assert_eq!(spain.persons[0].sex.as_deref(), Some("F"));
+    assert_eq!(spain.persons[0].document.support_number.as_deref(), Some("ABC123456"));
+    assert_eq!(spain.contact.email.as_deref(), Some("guest@example.com"));
+    // A Spanish DNI presented in Germany: its sex and support number served intake's checks
+    // only, and the contact nobody asked for is not kept.
+    let germany = validate_submission(&input("ESP"), &Profile::for_jurisdiction("DE-BE"), today()).unwrap();
+    assert_eq!(germany.persons[0].sex, None);
+    assert_eq!(germany.persons[0].document.support_number, None);
+    assert_eq!(germany.contact, Contact::default());
+    assert_eq!(germany.persons[0].document.number, "12345678Z", "what the registration needs stays");
+}
