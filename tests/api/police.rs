@@ -258,6 +258,7 @@ async fn the_queue_holds_only_flagged_checkins_of_the_officers_jurisdictions_old
     let dated: Value = queue(&app, &token, &format!("?from={today}&to={today}")).await.json().await.unwrap();
     assert_eq!(dated["items"][0]["id"], mismatch.as_str());
     assert_problem(queue(&app, &token, "?age=forever").await, 400, "malformed_request").await;
+    assert_problem(queue(&app, &token, "?reason=bogus").await, 400, "malformed_request").await;
 
     // An officer of both jurisdictions sees both.
     let both = enrolled(&app, Role::Police, "both@example.com", &["ES-M", "ES-B"]).await;

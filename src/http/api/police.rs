@@ -34,8 +34,10 @@ impl From<ReviewError> for ApiError {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct QueueParams {
-    /// Only check-ins with this flag reason.
-    pub reason: Option<FlagReason>,
+    /// Only check-ins with this flag reason (`identity_mismatch`, `not_found`, `document_invalid`,
+    /// `document_expired`, `document_lost_or_stolen`, `holder_deceased`, `needs_review`,
+    /// `registry_unavailable`).
+    pub reason: Option<String>,
     /// Only this property.
     pub property: Option<String>,
     /// Flagged on or after this UTC day (`YYYY-MM-DD`).
@@ -56,7 +58,7 @@ impl QueueParams {
                 fields.insert(k.to_owned(), v);
             }
         };
-        put("reason", self.reason.map(|r| r.as_str().to_owned()));
+        put("reason", self.reason.clone());
         put("property", self.property.clone());
         put("from", self.from.clone());
         put("to", self.to.clone());
