@@ -300,10 +300,10 @@ pub fn verify_checkpoint(cp: &AuditCheckpoint, keys: &BTreeMap<String, Verifying
 /// Appends an entry to the audit log (and seals the head every [`CHECKPOINT_EVERY`] entries).
 pub async fn record(app: &App, draft: AuditDraft) -> Result<AuditEntry, StoreError> {
     let entry = app.store.append_audit(&draft, &entry_time(app.now())).await?;
-    if entry.seq % CHECKPOINT_EVERY == 0 {
-        if let Err(e) = seal_head(app).await {
-            tracing::error!(error = %e, "sealing the audit head failed; the next append or interval tries again");
-        }
+    if entry.seq % CHECKPOINT_EVERY == 0
+        && let Err(e) = seal_head(app).await
+    {
+        tracing::error!(error = %e, "sealing the audit head failed; the next append or interval tries again");
     }
     Ok(entry)
 }

@@ -124,7 +124,7 @@ mod tests {
             s = failed(next, now).0;
             // Immediately again: refused from the second failure on.
             let (again, _) = admit(s.clone(), now);
-            if n >= 2 && n < MAX_FAILURES {
+            if (2..MAX_FAILURES).contains(&n) {
                 assert_eq!(again, Verdict::Wait(delay_after(n)));
             }
             now += delay_after(n);

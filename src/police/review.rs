@@ -280,7 +280,7 @@ pub async fn queue(app: &App, officer: &User, filter: &QueueFilter) -> Result<Qu
 /// A check-in the officer may see (its jurisdiction is one of theirs), else `NotFound`.
 pub async fn visible(app: &App, officer: &User, checkin_id: &str) -> Result<CheckinRecord, ReviewError> {
     match app.store.checkin(checkin_id).await? {
-        Some(c) if officer.jurisdictions.iter().any(|j| *j == c.jurisdiction) => Ok(c),
+        Some(c) if officer.jurisdictions.contains(&c.jurisdiction) => Ok(c),
         _ => Err(ReviewError::NotFound),
     }
 }

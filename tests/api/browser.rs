@@ -40,9 +40,11 @@ impl Driver {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {binary} (apt-get install chromium chromium-driver): {e}"));
         let url = format!("http://127.0.0.1:{port}");
+        // The driver owns the child from here on: dropped (killed and reaped) on any exit.
+        let driver = Driver { child, url };
         for _ in 0..100 {
-            if reqwest::get(format!("{url}/status")).await.is_ok() {
-                return Driver { child, url };
+            if reqwest::get(format!("{}/status", driver.url)).await.is_ok() {
+                return driver;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -149,7 +149,8 @@ pub fn not_found() -> Response {
     message(StatusCode::NOT_FOUND, "Not found", "There is nothing here, or nothing you may see.", None)
 }
 
-/// Checks a form's CSRF token against the session's.
+/// Checks a form's CSRF token against the session's; `Err` is the page to show.
+#[allow(clippy::result_large_err)]
 pub fn check_csrf(expected: &str, form: &BTreeMap<String, String>) -> Result<(), Response> {
     if form.get("csrf").is_some_and(|t| t == expected) {
         Ok(())
@@ -165,6 +166,7 @@ pub fn check_csrf(expected: &str, form: &BTreeMap<String, String>) -> Result<(),
 
 impl WebLandlord {
     /// Checks a form's CSRF token.
+    #[allow(clippy::result_large_err)]
     pub fn check_csrf(&self, form: &BTreeMap<String, String>) -> Result<(), Response> {
         check_csrf(&self.csrf, form)
     }

@@ -72,6 +72,7 @@ pub fn form_token(app: &App) -> (String, String) {
 }
 
 /// Checks a pre-session form's token against its cookie.
+#[allow(clippy::result_large_err)] // the page to show, as the session forms' `check_csrf` does
 pub fn check_form_token(headers: &HeaderMap, form: &BTreeMap<String, String>) -> Result<(), Response> {
     let cookie = headers
         .get_all(header::COOKIE)
