@@ -10,6 +10,7 @@ mod journey;
 mod pages;
 mod police;
 mod police_pages;
+mod police_store_story;
 mod privacy;
 mod registry;
 mod store_story;
