@@ -84,14 +84,28 @@ impl App {
         self.clock.now()
     }
 
-    /// The invitation URL printed in a property's QR code.
-    pub fn invitation_url(&self, property: &Property) -> String {
+    /// A property's current invitation token (signed, expiring; see [`crate::invitation`]).
+    pub fn invitation_token(&self, property: &Property) -> String {
         let claims = InvitationClaims {
             p: property.id.clone(),
             e: property.invitation_epoch,
             x: (self.now() + self.invitation_ttl).timestamp(),
         };
-        format!("{}/i/{}", self.public_url, self.invitations.issue(&claims))
+        self.invitations.issue(&claims)
+    }
+
+    /// The invitation URL a tenant opens: `{public URL}/i/{token}`.
+    pub fn invitation_url(&self, property: &Property) -> String {
+        format!("{}/i/{}", self.public_url, self.invitation_token(property))
+    }
+
+    /// What a property's check-in QR code holds: the invitation URL with its scheme and host in
+    /// upper case and `/I/`, so that all of it is in the QR alphanumeric set and the code stays
+    /// small (a path prefix of the public URL is kept as it is).
+    pub fn invitation_qr_text(&self, property: &Property) -> String {
+        let (scheme, rest) = self.public_url.split_once("://").unwrap_or(("http", &self.public_url));
+        let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, String::new()));
+        format!("{}://{}{path}/I/{}", scheme.to_uppercase(), host.to_uppercase(), self.invitation_token(property))
     }
 
     /// The local date at a property (for "not in the future" rules).

@@ -1,19 +1,27 @@
 //! Invitations: the signed, expiring token in a property's check-in QR code.
 //!
-//! Format: `v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256(secret, "v1." || claims))>` with
-//! claims `{"p": property id, "e": invitation epoch, "x": expiry (Unix seconds)}`. The token is
-//! opaque to its holder, carries no personal data, and is verified in constant time. Raising a
-//! property's invitation epoch revokes every invitation issued before.
+//! The token is 53 base32 characters (RFC 4648 §6, upper case, no padding) of 33 bytes:
+//! `0x03 || property id (16-byte UUID) || invitation epoch (u16, big-endian) || expiry (u16, days
+//! since the Unix epoch, big-endian; it ends at that day's midnight UTC) || HMAC-SHA256(secret,
+//! the 21 bytes before)[..12]`.
+//!
+//! Short and upper case on purpose: the QR code holds `HTTPS://HOST/I/<TOKEN>`, which is all in
+//! the QR alphanumeric set (ISO/IEC 18004 §7.4.4, 5.5 bits a character), so a door sign's code is
+//! a version-4 code that every decoder reads from a tilted, blurred photo. Host names are
+//! case-insensitive and hospes routes `/I/` like `/i/`; tokens are read in any case. The 96-bit
+//! tag is verified in constant time; the token is opaque to its holder and carries no personal
+//! data. Raising a property's invitation epoch revokes every invitation issued before.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use data_encoding::BASE32_NOPAD;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-const VERSION: &str = "v1";
+const VERSION: u8 = 3;
+const BODY: usize = 1 + 16 + 2 + 2;
+const TAG: usize = 12;
+const DAY: i64 = 86_400;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvitationClaims {
     /// Property id.
     pub p: String,
@@ -47,32 +55,39 @@ impl InvitationSigner {
         InvitationSigner { secret }
     }
 
-    fn mac(&self) -> Hmac<Sha256> {
-        Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length")
+    fn mac(&self, body: &[u8]) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(body);
+        mac
     }
 
+    /// Issues a token. Property ids are UUIDs; the epoch fits 16 bits (a property that revoked
+    /// its invitations 65 535 times keeps the last epoch); the expiry is rounded up to a whole day.
     pub fn issue(&self, claims: &InvitationClaims) -> String {
-        let body = format!("{VERSION}.{}", B64.encode(serde_json::to_vec(claims).expect("claims serialise")));
-        let mut mac = self.mac();
-        mac.update(body.as_bytes());
-        format!("{body}.{}", B64.encode(mac.finalize().into_bytes()))
+        let id = uuid::Uuid::parse_str(&claims.p).expect("property ids are UUIDs");
+        let days = (claims.x + DAY - 1).div_euclid(DAY);
+        let mut bytes = Vec::with_capacity(BODY + TAG);
+        bytes.push(VERSION);
+        bytes.extend_from_slice(id.as_bytes());
+        bytes.extend_from_slice(&u16::try_from(claims.e).unwrap_or(u16::MAX).to_be_bytes());
+        bytes.extend_from_slice(&u16::try_from(days).unwrap_or(u16::MAX).to_be_bytes());
+        let tag = self.mac(&bytes).finalize().into_bytes();
+        bytes.extend_from_slice(&tag[..TAG]);
+        BASE32_NOPAD.encode(&bytes)
     }
 
-    /// Verifies the token's signature and expiry at `now` (Unix seconds). The caller still checks
-    /// the epoch against the property.
+    /// Verifies the token's tag and expiry at `now` (Unix seconds). The caller still checks the
+    /// epoch against the property.
     pub fn verify(&self, token: &str, now: i64) -> Result<InvitationClaims, InvitationError> {
-        let (body, tag) = token.rsplit_once('.').ok_or(InvitationError::Invalid)?;
-        let (version, claims) = body.split_once('.').ok_or(InvitationError::Invalid)?;
-        if version != VERSION {
+        let bytes = BASE32_NOPAD.decode(token.trim().to_ascii_uppercase().as_bytes()).map_err(|_| InvitationError::Invalid)?;
+        if bytes.len() != BODY + TAG || bytes[0] != VERSION {
             return Err(InvitationError::Invalid);
         }
-        let tag = B64.decode(tag).map_err(|_| InvitationError::Invalid)?;
-        let mut mac = self.mac();
-        mac.update(body.as_bytes());
-        mac.verify_slice(&tag).map_err(|_| InvitationError::Invalid)?;
-        let claims: InvitationClaims =
-            serde_json::from_slice(&B64.decode(claims).map_err(|_| InvitationError::Invalid)?)
-                .map_err(|_| InvitationError::Invalid)?;
+        let (body, tag) = bytes.split_at(BODY);
+        self.mac(body).verify_truncated_left(tag).map_err(|_| InvitationError::Invalid)?;
+        let id = uuid::Uuid::from_slice(&body[1..17]).map_err(|_| InvitationError::Invalid)?;
+        let word = |at: usize| i64::from(u16::from_be_bytes([body[at], body[at + 1]]));
+        let claims = InvitationClaims { p: id.to_string(), e: word(17), x: word(19) * DAY };
         if now >= claims.x {
             return Err(InvitationError::Expired);
         }
@@ -87,14 +102,21 @@ mod tests {
     #[test]
     fn invitations_verify_until_they_expire_and_never_when_forged() {
         let signer = InvitationSigner::new([1; 32]);
-        let claims = InvitationClaims { p: "prop".into(), e: 0, x: 100 };
+        let claims = InvitationClaims { p: "01a227e6-91a5-770c-aac3-ff9900466082".into(), e: 3, x: 20_000 * DAY };
         let token = signer.issue(&claims);
-        assert_eq!(signer.verify(&token, 99), Ok(claims));
-        assert_eq!(signer.verify(&token, 100), Err(InvitationError::Expired));
+        assert_eq!(token.len(), 53);
+        assert_eq!(signer.verify(&token, 20_000 * DAY - 1), Ok(claims.clone()));
+        assert_eq!(signer.verify(&token.to_lowercase(), 1), Ok(claims), "read in any case");
+        assert_eq!(signer.verify(&token, 20_000 * DAY), Err(InvitationError::Expired));
+        let partial = signer.issue(&InvitationClaims { x: 20_000 * DAY + 5, ..signer.verify(&token, 1).unwrap() });
+        assert_eq!(signer.verify(&partial, 1).unwrap().x, 20_001 * DAY, "expiry rounds up to a whole day");
         assert_eq!(InvitationSigner::new([2; 32]).verify(&token, 1), Err(InvitationError::Invalid));
-        let mut forged = token.clone();
-        forged.insert(5, 'A');
-        assert_eq!(signer.verify(&forged, 1), Err(InvitationError::Invalid));
+        for i in 0..token.len() {
+            let mut forged = token.clone().into_bytes();
+            forged[i] = if forged[i] == b'A' { b'B' } else { b'A' };
+            let forged = String::from_utf8(forged).unwrap();
+            assert!(signer.verify(&forged, 1).is_err(), "changed character {i} still verifies");
+        }
         assert_eq!(signer.verify("garbage", 1), Err(InvitationError::Invalid));
     }
 }

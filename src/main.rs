@@ -100,6 +100,24 @@ enum Command {
         #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
         keys_dir: PathBuf,
     },
+    /// QR codes in photos.
+    Qr {
+        #[command(subcommand)]
+        command: QrCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum QrCommand {
+    /// Decodes the QR codes in image files (JPEG, PNG, GIF, WebP, BMP, TIFF; the format is read
+    /// from the bytes, not the name). Exits 1 if any file yields no text.
+    Decode {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One JSON object per file: {"file", "texts" | "error", "ms"}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -447,6 +465,14 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Names { command: NamesCommand::Match { json: _ } } => {
             hospes::identity::cli::names_match_jsonl(std::io::stdin().lock(), std::io::stdout().lock())?;
+        }
+        Command::Qr { command: QrCommand::Decode { files, json } } => {
+            let failures = if json {
+                hospes::qr::cli::decode_files(&files, &mut std::io::stdout().lock())?
+            } else {
+                hospes::qr::cli::print_texts(&files, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())?
+            };
+            return Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE });
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,99 +1,69 @@
-//! Decoding QR codes from uploaded photos: the format is detected from the bytes, decoder limits
-//! bound memory, and a panic inside a decoder becomes an error for that photo only.
-//!
-//! First version: `image` + `rqrr` on the grey image; the robustness work deepens it.
+//! The synchronous entry point: bytes of an uploaded image in, every QR text out.
 
-use std::sync::Arc;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use tokio::sync::Semaphore;
+use super::{DecodeError, Limits, cascade, load};
 
-/// Bounds on what a photo may cost to decode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    pub max_bytes: usize,
-    pub max_width: u32,
-    pub max_height: u32,
-    pub max_alloc: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { max_bytes: 25 * 1024 * 1024, max_width: 10_000, max_height: 10_000, max_alloc: 256 * 1024 * 1024 }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DecodeError {
-    #[error("{format} images are not supported")]
-    UnsupportedFormat { format: &'static str },
-    #[error("the image is too large")]
-    TooLarge,
-    #[error("the image is damaged or truncated")]
-    Corrupt,
-    #[error("no QR code could be read in the image")]
-    NoCode,
-    #[error("the decoder failed on this image")]
-    DecoderPanic,
-}
-
-/// Decodes every QR code in an image file's bytes.
+/// Decodes every QR code in an image, in reading order (rows top to bottom, left to right).
+///
+/// The format is sniffed from `bytes` (JPEG, PNG, GIF, WebP, BMP, TIFF); EXIF orientation is
+/// applied. CPU-bound (milliseconds to about a second for 48 MP): call it from a blocking
+/// thread, or use [`super::Decoder`], which does.
+///
+/// # Errors
+/// [`DecodeError::UnsupportedFormat`] for HEIC/HEIF, AVIF and non-images;
+/// [`DecodeError::TooLarge`] beyond `limits`; [`DecodeError::Corrupt`] for invalid files;
+/// [`DecodeError::NoCode`] when no code is readable; [`DecodeError::DecoderPanic`] when a
+/// decoder panicked (caught) and nothing was read.
 pub fn decode_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, DecodeError> {
-    if bytes.len() > limits.max_bytes {
-        return Err(DecodeError::TooLarge);
-    }
-    if is_heif(bytes) {
-        return Err(DecodeError::UnsupportedFormat { format: "HEIC/HEIF/AVIF" });
-    }
-    let format = image::guess_format(bytes).map_err(|_| DecodeError::UnsupportedFormat { format: "this file type" })?;
-    let result = std::panic::catch_unwind(|| {
-        let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
-        let mut image_limits = image::Limits::default();
-        image_limits.max_image_width = Some(limits.max_width);
-        image_limits.max_image_height = Some(limits.max_height);
-        image_limits.max_alloc = Some(limits.max_alloc);
-        reader.limits(image_limits);
-        let img = reader.decode().map_err(|e| match e {
-            image::ImageError::Limits(_) => DecodeError::TooLarge,
-            image::ImageError::Unsupported(_) => DecodeError::UnsupportedFormat { format: "this image encoding" },
-            _ => DecodeError::Corrupt,
-        })?;
-        let luma = img.to_luma8();
-        let mut prepared = rqrr::PreparedImage::prepare(luma);
-        let texts: Vec<String> = prepared
-            .detect_grids()
-            .into_iter()
-            .filter_map(|g| g.decode().ok().map(|(_, text)| text))
-            .collect();
-        if texts.is_empty() { Err(DecodeError::NoCode) } else { Ok(texts) }
-    });
-    result.unwrap_or(Err(DecodeError::DecoderPanic))
+    decode_bytes_traced(bytes, limits).0
 }
 
-/// HEIF-family files (HEIC, AVIF) start with an ISO BMFF `ftyp` box.
-fn is_heif(bytes: &[u8]) -> bool {
-    bytes.len() >= 12 && &bytes[4..8] == b"ftyp" && {
-        let brand = &bytes[8..12];
-        [b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"].iter().any(|b| brand == *b)
-    }
+/// [`decode_bytes`] plus what the cascade did, for the benchmark and tests.
+#[doc(hidden)]
+pub fn decode_bytes_traced(bytes: &[u8], limits: &Limits) -> (Result<Vec<String>, DecodeError>, cascade::Trace) {
+    let luma = match catch_unwind(AssertUnwindSafe(|| load::load(bytes, limits))) {
+        Ok(Ok(luma)) => luma,
+        Ok(Err(err)) => return (Err(err), cascade::Trace::default()),
+        Err(_) => return (Err(DecodeError::DecoderPanic), cascade::Trace { panics: 1, ..Default::default() }),
+    };
+    let (found, trace) = match catch_unwind(AssertUnwindSafe(|| cascade::run(luma))) {
+        Ok(outcome) => outcome,
+        Err(_) => return (Err(DecodeError::DecoderPanic), cascade::Trace { panics: 1, ..Default::default() }),
+    };
+    let result = if !found.is_empty() {
+        Ok(cascade::reading_order(found))
+    } else if trace.panics > 0 {
+        Err(DecodeError::DecoderPanic)
+    } else {
+        Err(DecodeError::NoCode)
+    };
+    (result, trace)
 }
 
-/// Decodes photos off the async runtime, at most `permits` at a time.
-#[derive(Clone)]
-pub struct Decoder {
-    permits: Arc<Semaphore>,
-    limits: Limits,
-}
-
-impl Decoder {
-    pub fn new(concurrent: usize, limits: Limits) -> Self {
-        Decoder { permits: Arc::new(Semaphore::new(concurrent.max(1))), limits }
+/// For the benchmark's analysis mode: the texts each cascade step reads on its own.
+#[doc(hidden)]
+pub fn texts_per_step(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<String>, f64)>, DecodeError> {
+    let luma = load::load(bytes, limits)?;
+    let mut images = cascade::Images::new(luma);
+    let mut trace = cascade::Trace::default();
+    let mut out = Vec::new();
+    // The crops step needs rqrr's unread grids from the base raster first. Extra steps, not in
+    // the cascade, show what else could pay.
+    let extra = [
+        (cascade::Engine::Rqrr, cascade::Prep::Up2),
+        (cascade::Engine::Rqrr, cascade::Prep::Blurred),
+        (cascade::Engine::Rqrr, cascade::Prep::Otsu),
+        (cascade::Engine::Rqrr, cascade::Prep::Down2),
+        (cascade::Engine::Rqrr, cascade::Prep::Padded),
+        (cascade::Engine::RxingGlobal, cascade::Prep::Blurred),
+        (cascade::Engine::Rxing, cascade::Prep::Down2),
+    ];
+    for &(engine, prep) in cascade::CASCADE.iter().chain(&extra) {
+        let start = std::time::Instant::now();
+        let found = cascade::run_step(&mut images, engine, prep, &mut trace);
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        out.push((format!("{engine:?}/{prep:?}"), cascade::reading_order(found), ms));
     }
-
-    pub async fn decode(&self, bytes: bytes::Bytes) -> Result<Vec<String>, DecodeError> {
-        let _permit = self.permits.acquire().await.map_err(|_| DecodeError::DecoderPanic)?;
-        let limits = self.limits;
-        tokio::task::spawn_blocking(move || decode_bytes(&bytes, &limits))
-            .await
-            .unwrap_or(Err(DecodeError::DecoderPanic))
-    }
+    Ok(out)
 }

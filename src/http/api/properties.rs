@@ -140,7 +140,7 @@ pub async fn get(State(app): State<App>, Landlord(user): Landlord, Path(id): Pat
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = crate::http::error::Problem)))]
 pub async fn qr_svg(State(app): State<App>, Landlord(user): Landlord, Path(id): Path<String>) -> Result<Response, ApiError> {
     let property = owned(&app, &user.id, &id).await?;
-    let svg = crate::qr::render::svg(&app.invitation_url(&property));
+    let svg = crate::qr::render::svg(&app.invitation_qr_text(&property));
     Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, no-store")], svg).into_response())
 }
 
@@ -150,6 +150,6 @@ pub async fn qr_svg(State(app): State<App>, Landlord(user): Landlord, Path(id): 
     responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404, body = crate::http::error::Problem)))]
 pub async fn qr_png(State(app): State<App>, Landlord(user): Landlord, Path(id): Path<String>) -> Result<Response, ApiError> {
     let property = owned(&app, &user.id, &id).await?;
-    let png = crate::qr::render::png(&app.invitation_url(&property), 8);
+    let png = crate::qr::render::png(&app.invitation_qr_text(&property), 8);
     Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, no-store")], png).into_response())
 }

@@ -202,7 +202,7 @@ pub async fn property(State(app): State<App>, landlord: WebLandlord, Path(id): P
     let invitation_url = app.invitation_url(&property);
     let page = PropertyPage {
         csrf: landlord.csrf,
-        qr_svg: crate::qr::render::svg(&invitation_url),
+        qr_svg: crate::qr::render::svg(&app.invitation_qr_text(&property)),
         invitation_url,
         checkins: checkins
             .iter()

@@ -35,6 +35,8 @@ pub fn router() -> axum::Router<App> {
         .route("/properties/{id}/scan", post(landlord::scan))
         .route("/checkins/{id}", get(landlord::checkin))
         .route("/i/{token}", get(tenant::form).post(tenant::submit))
+        // What the printed QR code holds (upper case, for the QR alphanumeric mode).
+        .route("/I/{token}", get(tenant::form).post(tenant::submit))
         .route("/r/{token}", get(tenant::receipt))
         .route("/r/{token}/receipt.json", get(tenant::receipt_json))
         .route("/r/{token}/data.json", get(tenant::data_json))

@@ -1,0 +1,285 @@
+//! Turns uploaded bytes into an upright grayscale raster, within [`Limits`].
+//!
+//! The format is sniffed from the bytes, never from a file name. JPEG goes through zune-jpeg
+//! straight to luma (the chroma planes are never converted, the common phone-photo case);
+//! PNG, GIF, WebP, BMP and TIFF go through the `image` crate with its limits set from ours and
+//! are converted to luma in place. EXIF orientation is applied, so the result is upright.
+//! HEIC/HEIF, AVIF and anything that is not an image are refused with
+//! [`DecodeError::UnsupportedFormat`].
+
+use std::io::Cursor;
+
+use image::{ColorType, ImageDecoder, ImageError, ImageFormat, ImageReader};
+use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
+use zune_jpeg::JpegDecoder;
+
+use super::{DecodeError, Limits, luma::Luma};
+
+/// The image formats we read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jpeg,
+    Png,
+    Gif,
+    WebP,
+    Bmp,
+    Tiff,
+}
+
+/// Recognises the format from the first bytes (magic numbers), or names what it is not.
+pub fn sniff(bytes: &[u8]) -> Result<Format, DecodeError> {
+    let unsupported = |format| Err(DecodeError::UnsupportedFormat { format });
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Ok(Format::Jpeg),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Ok(Format::Png),
+        [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Ok(Format::Gif),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Ok(Format::WebP),
+        [b'B', b'M', ..] => Ok(Format::Bmp),
+        [b'I', b'I', 42, 0, ..] | [b'M', b'M', 0, 42, ..] => Ok(Format::Tiff),
+        [_, _, _, _, b'f', b't', b'y', b'p', ..] => unsupported(iso_bmff_brand(bytes)),
+        [0xFF, 0x0A, ..] | [0, 0, 0, 0x0C, b'J', b'X', b'L', b' ', ..] => unsupported("JPEG XL"),
+        [b'%', b'P', b'D', b'F', ..] => unsupported("PDF"),
+        _ => unsupported("unknown"),
+    }
+}
+
+/// Names an ISO base media file (ISO/IEC 14496-12 `ftyp` box) by its major and compatible brands.
+fn iso_bmff_brand(bytes: &[u8]) -> &'static str {
+    let box_len = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
+    let ftyp = &bytes[8..box_len.clamp(12, bytes.len().max(12)).min(bytes.len())];
+    let brands: Vec<&[u8]> = ftyp.chunks_exact(4).enumerate().filter(|(i, _)| *i != 1).map(|(_, b)| b).collect();
+    let has = |names: &[&[u8]]| brands.iter().any(|b| names.contains(b));
+    if has(&[b"avif", b"avis"]) {
+        "AVIF"
+    } else if has(&[b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"]) {
+        "HEIC"
+    } else {
+        "ISO media (video)"
+    }
+}
+
+/// Decodes `bytes` to an upright grayscale image.
+pub fn load(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+    if bytes.len() > limits.max_bytes {
+        tracing::debug!(target: "hospes::qr", size_bytes = bytes.len(), "file above the byte limit");
+        return Err(DecodeError::TooLarge);
+    }
+    match sniff(bytes)? {
+        Format::Jpeg => load_jpeg(bytes, limits),
+        Format::Png => load_with_image(bytes, ImageFormat::Png, limits),
+        Format::Gif => load_with_image(bytes, ImageFormat::Gif, limits),
+        Format::WebP => load_with_image(bytes, ImageFormat::WebP, limits),
+        Format::Bmp => load_with_image(bytes, ImageFormat::Bmp, limits),
+        Format::Tiff => load_with_image(bytes, ImageFormat::Tiff, limits),
+    }
+}
+
+/// zune-jpeg first (fast, luma only); jpeg-decoder when zune-jpeg cannot read the file (it fails
+/// on some valid files, e.g. progressive CMYK).
+fn load_jpeg(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+    match load_jpeg_zune(bytes, limits) {
+        Err(DecodeError::Corrupt) => load_jpeg_fallback(bytes, limits),
+        other => other,
+    }
+}
+
+fn load_jpeg_fallback(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+    use jpeg_decoder::PixelFormat;
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc_bytes).unwrap_or(usize::MAX));
+    decoder.read_info().map_err(|e| corrupt(e.to_string()))?;
+    let info = decoder.info().ok_or_else(|| corrupt("JPEG without a frame header"))?;
+    let (width, height) = (usize::from(info.width), usize::from(info.height));
+    limits.check_dimensions(width as u64, height as u64)?;
+    let orientation = decoder.exif_data().and_then(super::exif::orientation).unwrap_or(1);
+    let pixels = decoder.decode().map_err(|e| corrupt(e.to_string()))?;
+    let n = width * height;
+    let pixels = match info.pixel_format {
+        PixelFormat::L8 => pixels,
+        PixelFormat::L16 => to_luma_in_place(pixels, ColorType::L16, n)?,
+        PixelFormat::RGB24 => to_luma_in_place(pixels, ColorType::Rgb8, n)?,
+        // jpeg-decoder hands back ink amounts (Adobe's inversion undone): light = (1-C)(1-K).
+        PixelFormat::CMYK32 => {
+            let rgb: Vec<u8> = pixels
+                .chunks_exact(4)
+                .flat_map(|p| {
+                    let k = 255 - u32::from(p[3]);
+                    [0, 1, 2].map(|i| ((255 - u32::from(p[i])) * k / 255) as u8)
+                })
+                .collect();
+            to_luma_in_place(rgb, ColorType::Rgb8, n)?
+        }
+    };
+    if pixels.len() < n {
+        return Err(corrupt("JPEG decoded to an unexpected size"));
+    }
+    Ok(Luma::new(width, height, pixels[..n].to_vec()).oriented(orientation))
+}
+
+fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+    // zune-jpeg's own size limit would report as a format error; ours is checked after the header.
+    let options = DecoderOptions::default()
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX))
+        .set_strict_mode(false);
+    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    decoder.decode_headers().map_err(jpeg_error)?;
+    let (width, height) = decoder.dimensions().ok_or_else(|| corrupt("JPEG without a frame header"))?;
+    limits.check_dimensions(width as u64, height as u64)?;
+    let orientation = decoder.exif().and_then(|tiff| super::exif::orientation(tiff.as_slice())).unwrap_or(1);
+    // Luma straight from the Y plane; CMYK and YCCK (print workflows) have no Y plane, so they
+    // go through RGB.
+    let via_rgb = matches!(decoder.input_colorspace(), Some(ColorSpace::CMYK | ColorSpace::YCCK));
+    let out = if via_rgb { ColorSpace::RGB } else { ColorSpace::Luma };
+    decoder.set_options(options.jpeg_set_out_colorspace(out));
+    let pixels = decoder.decode().map_err(jpeg_error)?;
+    let pixels = if via_rgb { to_luma_in_place(pixels, ColorType::Rgb8, width * height)? } else { pixels };
+    if pixels.len() != width * height {
+        return Err(corrupt("JPEG decoded to an unexpected size"));
+    }
+    Ok(Luma::new(width, height, pixels).oriented(orientation))
+}
+
+fn jpeg_error(err: zune_jpeg::errors::DecodeErrors) -> DecodeError {
+    use zune_jpeg::errors::DecodeErrors;
+    match err {
+        DecodeErrors::LargeDimensions(_) => too_large(err),
+        other => corrupt(format!("JPEG: {other}")),
+    }
+}
+
+fn corrupt(reason: impl std::fmt::Display) -> DecodeError {
+    tracing::debug!(target: "hospes::qr", %reason, "image is corrupt");
+    DecodeError::Corrupt
+}
+
+fn too_large(reason: impl std::fmt::Display) -> DecodeError {
+    tracing::debug!(target: "hospes::qr", %reason, "image above the limits");
+    DecodeError::TooLarge
+}
+
+fn load_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<Luma, DecodeError> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut image_limits = image::Limits::default();
+    image_limits.max_image_width = Some(limits.max_side_px);
+    image_limits.max_image_height = Some(limits.max_side_px);
+    image_limits.max_alloc = Some(limits.max_alloc_bytes);
+    reader.limits(image_limits);
+    let mut decoder = reader.into_decoder().map_err(image_error)?;
+    let (width, height) = decoder.dimensions();
+    limits.check_dimensions(u64::from(width), u64::from(height))?;
+    let orientation = decoder.orientation().map(exif_value).unwrap_or(1);
+    let color = decoder.color_type();
+    let total = usize::try_from(decoder.total_bytes()).map_err(|_| corrupt("image too large"))?;
+    if total as u64 > limits.max_alloc_bytes {
+        return Err(too_large(format_args!("{total} bytes decoded (limit {})", limits.max_alloc_bytes)));
+    }
+    let mut buf = vec![0u8; total];
+    decoder.read_image(&mut buf).map_err(image_error)?;
+    let (width, height) = (width as usize, height as usize);
+    let pixels = to_luma_in_place(buf, color, width * height)?;
+    Ok(Luma::new(width, height, pixels).oriented(orientation))
+}
+
+fn exif_value(orientation: image::metadata::Orientation) -> u8 {
+    use image::metadata::Orientation::*;
+    match orientation {
+        NoTransforms => 1,
+        FlipHorizontal => 2,
+        Rotate180 => 3,
+        FlipVertical => 4,
+        Rotate90FlipH => 5,
+        Rotate90 => 6,
+        Rotate270FlipH => 7,
+        Rotate270 => 8,
+    }
+}
+
+fn image_error(err: ImageError) -> DecodeError {
+    match err {
+        ImageError::Limits(e) => too_large(e),
+        ImageError::Unsupported(e) => corrupt(format!("unsupported image feature: {e}")),
+        other => corrupt(other.to_string()),
+    }
+}
+
+/// Converts decoded samples of any colour type to 8-bit luma (ITU-R BT.601 weights), alpha
+/// composited over white, reusing the decoder's buffer.
+fn to_luma_in_place(mut buf: Vec<u8>, color: ColorType, pixel_count: usize) -> Result<Vec<u8>, DecodeError> {
+    let bpp = usize::from(color.bytes_per_pixel());
+    if buf.len() < pixel_count * bpp {
+        return Err(corrupt("decoded buffer shorter than the image"));
+    }
+    // Reads one sample of channel `c` of pixel `i`, scaled to 0..=255.
+    let sample = |buf: &[u8], i: usize, c: usize| -> u32 {
+        let at = i * bpp;
+        match color {
+            ColorType::L16 | ColorType::La16 | ColorType::Rgb16 | ColorType::Rgba16 => {
+                u32::from(u16::from_ne_bytes([buf[at + 2 * c], buf[at + 2 * c + 1]]) >> 8)
+            }
+            ColorType::Rgb32F | ColorType::Rgba32F => {
+                let b = &buf[at + 4 * c..at + 4 * c + 4];
+                (f32::from_ne_bytes([b[0], b[1], b[2], b[3]]).clamp(0.0, 1.0) * 255.0 + 0.5) as u32
+            }
+            _ => u32::from(buf[at + c]),
+        }
+    };
+    let (channels, alpha) = match color {
+        ColorType::L8 | ColorType::L16 => (1, false),
+        ColorType::La8 | ColorType::La16 => (1, true),
+        ColorType::Rgb8 | ColorType::Rgb16 | ColorType::Rgb32F => (3, false),
+        ColorType::Rgba8 | ColorType::Rgba16 | ColorType::Rgba32F => (3, true),
+        _ => return Err(corrupt("unsupported colour type")),
+    };
+    if channels == 1 && !alpha && bpp == 1 {
+        buf.truncate(pixel_count);
+        return Ok(buf);
+    }
+    for i in 0..pixel_count {
+        let mut y = if channels == 1 {
+            sample(&buf, i, 0)
+        } else {
+            (77 * sample(&buf, i, 0) + 150 * sample(&buf, i, 1) + 29 * sample(&buf, i, 2) + 128) >> 8
+        };
+        if alpha {
+            let a = sample(&buf, i, channels);
+            y = (y * a + 255 * (255 - a) + 127) / 255;
+        }
+        // Output index i never passes input index i * bpp, so writing in place is safe.
+        buf[i] = y.min(255) as u8;
+    }
+    buf.truncate(pixel_count);
+    buf.shrink_to_fit();
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_heic_and_avif_by_brand() {
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
+        assert_eq!(sniff(heic), Err(DecodeError::UnsupportedFormat { format: "HEIC" }));
+        let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
+        assert_eq!(sniff(avif), Err(DecodeError::UnsupportedFormat { format: "AVIF" }));
+        let mif1_avif = b"\0\0\0\x18ftypmif1\0\0\0\0mif1avif";
+        assert_eq!(sniff(mif1_avif), Err(DecodeError::UnsupportedFormat { format: "AVIF" }));
+        assert_eq!(sniff(b"\0\0\0\x08ftyp"), Err(DecodeError::UnsupportedFormat { format: "ISO media (video)" }));
+    }
+
+    #[test]
+    fn sniffs_images_and_refuses_text() {
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0"), Ok(Format::Jpeg));
+        assert_eq!(sniff(b"GIF89a"), Ok(Format::Gif));
+        assert_eq!(sniff(b"hello"), Err(DecodeError::UnsupportedFormat { format: "unknown" }));
+        assert_eq!(sniff(b""), Err(DecodeError::UnsupportedFormat { format: "unknown" }));
+    }
+
+    #[test]
+    fn rgba_is_composited_over_white() {
+        // one transparent black pixel, one opaque black pixel
+        let buf = vec![0, 0, 0, 0, 0, 0, 0, 255];
+        assert_eq!(to_luma_in_place(buf, ColorType::Rgba8, 2).unwrap(), vec![255, 0]);
+    }
+}
