@@ -23,7 +23,8 @@ const CHROMIUM_ARGS: [&str; 9] = [
     "--window-size=1280,1100",
 ];
 
-/// chromedriver on a free local port, ended when dropped.
+/// chromedriver on a free local port, in a process group of its own, which is ended (chromedriver
+/// and the browsers it started) when dropped — also when the test fails half-way.
 struct Driver {
     child: std::process::Child,
     url: String,
@@ -33,8 +34,10 @@ impl Driver {
     async fn start() -> Driver {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let binary = std::env::var("HOSPES_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        use std::os::unix::process::CommandExt;
         let child = std::process::Command::new(&binary)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -54,6 +57,9 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The group's id is chromedriver's pid.
+        let group = format!("-{}", self.child.id());
+        let _ = std::process::Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
