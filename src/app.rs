@@ -32,6 +32,8 @@ pub struct App {
     pub invitation_ttl: chrono::Duration,
     /// Wakes idle in-process workers when a job is enqueued.
     pub wake: Arc<Notify>,
+    /// Seals the police workspace's secrets at rest (second factors, resolution notes).
+    pub vault: Arc<crate::police::vault::Vault>,
     /// How long each jurisdiction keeps personal data (see [`crate::privacy::retention`]).
     pub retention: crate::privacy::RetentionPolicy,
 }
@@ -186,6 +188,23 @@ impl App {
         outcome: Option<SealOutcome>,
         job: Option<(i64, String)>,
     ) -> Result<bool, SubmitError> {
+        let write = self.prepare_event(checkin, event, outcome, job).await?;
+        let applied = self.store.record_event(&write).await?;
+        if applied {
+            metrics::counter!("hospes_seals_total", "event" => event.as_str()).increment(1);
+        }
+        Ok(applied)
+    }
+
+    /// Seals `event` for a check-in and describes the write that applies it (for a store method
+    /// that writes more in the same transaction, such as a police resolution with its note).
+    pub async fn prepare_event(
+        &self,
+        checkin: &CheckinRecord,
+        event: Event,
+        outcome: Option<SealOutcome>,
+        job: Option<(i64, String)>,
+    ) -> Result<EventWrite, SubmitError> {
         let new_status = checkin.status.apply(event).map_err(|e| {
             SubmitError::Invalid(vec![FieldError::new("status", "transition", e.to_string())])
         })?;
@@ -209,7 +228,7 @@ impl App {
         // while its flags are still exactly those.
         let expected_flags = (checkin.status == CheckinStatus::Flagged && matches!(event, Event::Verified | Event::Rechecked))
             .then(|| checkin.flags.clone());
-        let write = EventWrite {
+        Ok(EventWrite {
             checkin_id: checkin.id.clone(),
             expected: checkin.status,
             expected_flags,
@@ -217,12 +236,7 @@ impl App {
             flags,
             seal,
             complete_job: job,
-        };
-        let applied = self.store.record_event(&write).await?;
-        if applied {
-            metrics::counter!("hospes_seals_total", "event" => event.as_str()).increment(1);
-        }
-        Ok(applied)
+        })
     }
 
     fn payload(

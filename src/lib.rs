@@ -3,6 +3,7 @@
 //! This file only wires the modules together; each module's own documentation says what it owns.
 
 pub mod app;
+pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -11,6 +12,7 @@ pub mod identity;
 pub mod invitation;
 pub mod privacy;
 pub mod jobs;
+pub mod police;
 pub mod qr;
 pub mod registry;
 pub mod seal;

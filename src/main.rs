@@ -41,10 +41,21 @@ enum Command {
     /// The simulated population registry: serves it over HTTP, or prints its people or a
     /// person's identity credential.
     RegistrySim(RegistrySimArgs),
-    /// Manages accounts.
+    /// Manages accounts: landlords, police officers (with their jurisdictions) and admins, and
+    /// the second factors of the last two.
     Users {
         #[command(subcommand)]
         command: UsersCommand,
+    },
+    /// The jurisdictions police officers work in (ISO 3166-2 codes).
+    Jurisdictions {
+        #[command(subcommand)]
+        command: JurisdictionsCommand,
+    },
+    /// The append-only, hash-chained audit log: list, verify, seal its head.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
     /// The job queue: dead letters and requeuing.
     Jobs {
@@ -305,6 +316,87 @@ enum UsersCommand {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Lists the accounts (tab-separated: id, e-mail, role, jurisdictions, second factor, state).
+    List {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Prints a one-time link (72 hours) to enrol the second factor of a police or admin account
+    /// that has none.
+    Enrol {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Removes an account's second factor, recovery codes and sessions; prints a new enrolment
+    /// link.
+    ResetFactor {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Disables an account (its sessions end at once).
+    Disable {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Enables a disabled account.
+    Enable {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Sets a police officer's jurisdictions (ISO 3166-2; repeat or separate with commas).
+    Jurisdictions {
+        #[arg(long)]
+        email: String,
+        #[arg(long = "set", value_delimiter = ',', required = true)]
+        jurisdiction: Vec<String>,
+        #[command(flatten)]
+        settings: Settings,
+    },
+}
+
+#[derive(Subcommand)]
+enum JurisdictionsCommand {
+    /// Adds a jurisdiction from the ISO 3166-2 list (its name comes from the list).
+    Add {
+        code: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Lists the jurisdictions (tab-separated: code, name, country).
+    List {
+        #[command(flatten)]
+        settings: Settings,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Prints the newest entries as JSON Lines, oldest first.
+    List {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Verifies the hash chain, the stored head and every sealed checkpoint; exits 1 if anything
+    /// was altered or removed.
+    Verify {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Seals the current head now (the service also does every minute).
+    Seal {
+        #[command(flatten)]
+        settings: Settings,
+    },
 }
 
 fn init_tracing() {
@@ -353,6 +445,19 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => return verify(args).await,
         Command::RegistrySim(args) => registry_sim(args).await?,
         Command::Users { command } => users(command).await?,
+        Command::Jurisdictions { command } => match command {
+            JurisdictionsCommand::Add { code, settings } => hospes::police::cli::add_jurisdiction(&app_of(&settings).await?, &code).await?,
+            JurisdictionsCommand::List { settings } => hospes::police::cli::list_jurisdictions(&app_of(&settings).await?).await?,
+        },
+        Command::Audit { command } => match command {
+            AuditCommand::List { limit, settings } => hospes::police::cli::list_audit(&app_of(&settings).await?, limit).await?,
+            AuditCommand::Verify { settings } => {
+                if !hospes::police::cli::verify_audit(&app_of(&settings).await?).await? {
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+            AuditCommand::Seal { settings } => hospes::police::cli::seal_audit(&app_of(&settings).await?).await?,
+        },
         Command::Jobs { command } => jobs(command).await?,
         Command::Documents { command: DocumentsCommand::Validate { json: _, as_of } } => {
             let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
@@ -514,6 +619,11 @@ async fn users(command: UsersCommand) -> anyhow::Result<()> {
             if role == hospes::store::Role::Police && jurisdictions.is_empty() {
                 bail!("a police account needs at least one --jurisdiction");
             }
+            if role != hospes::store::Role::Landlord {
+                // Police and admin accounts: known jurisdictions, an enrolment link, the audit log.
+                let app = app_of(&settings).await?;
+                return hospes::police::cli::add_privileged(&app, role, &email, &jurisdictions, &password).await;
+            }
             let url = settings.database_url()?;
             let store = hospes::store::connect(&url).await?;
             store.migrate().await?;
@@ -533,8 +643,27 @@ async fn users(command: UsersCommand) -> anyhow::Result<()> {
                 Err(e) => return Err(e.into()),
             }
         }
+        UsersCommand::List { settings } => hospes::police::cli::list_users(&app_of(&settings).await?).await?,
+        UsersCommand::Enrol { email, settings } => user_action(&settings, &email, UserAction::Enrol).await?,
+        UsersCommand::ResetFactor { email, settings } => user_action(&settings, &email, UserAction::ResetFactor).await?,
+        UsersCommand::Disable { email, settings } => user_action(&settings, &email, UserAction::Disable).await?,
+        UsersCommand::Enable { email, settings } => user_action(&settings, &email, UserAction::Enable).await?,
+        UsersCommand::Jurisdictions { email, jurisdiction, settings } => {
+            user_action(&settings, &email, UserAction::Jurisdictions(jurisdiction)).await?
+        }
     }
     Ok(())
+}
+
+use hospes::police::cli::UserAction;
+
+async fn user_action(settings: &Settings, email: &str, action: UserAction) -> anyhow::Result<()> {
+    hospes::police::cli::user_action(&app_of(settings).await?, email, action).await
+}
+
+/// The application (store, keys, workspace key) for commands that act as the operator.
+async fn app_of(settings: &Settings) -> anyhow::Result<hospes::app::App> {
+    hospes::serve::build_app(settings, std::sync::Arc::new(hospes::clock::SystemClock)).await
 }
 
 async fn open_store(settings: &Settings) -> anyhow::Result<std::sync::Arc<dyn hospes::store::Store>> {

@@ -27,6 +27,8 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
     let keys = KeyRing::load_or_generate(&settings.keys_dir, may_generate).context("loading the seal keys")?;
     let secret = crate::seal::keyring::secret(&settings.keys_dir, "invitation.secret", may_generate)
         .context("loading the invitation secret")?;
+    let police_key = crate::seal::keyring::secret(&settings.keys_dir, crate::police::vault::KEY_FILE, may_generate)
+        .context("loading the police workspace key")?;
     let cipher = Arc::new(data_cipher(settings)?);
     let url = settings.database_url()?;
     let store = crate::store::connect_encrypted(&url, cipher)
@@ -63,6 +65,7 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
         public_url: settings.public_url(),
         invitation_ttl: chrono::Duration::days(i64::from(settings.invitation_ttl_days)),
         wake: Arc::new(Notify::new()),
+        vault: Arc::new(crate::police::vault::Vault::new(police_key)),
         retention: settings.retention()?,
     })
 }
@@ -110,6 +113,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         registry = if settings.registry_url.is_some() { "http" } else { "simulated" }, "hospes serving");
     let (stop, stopped) = watch::channel(false);
     let mut workers = spawn_workers(&app, settings.workers, &stopped);
+    workers.spawn(crate::audit::seal_every(app.clone(), stopped.clone()));
     if settings.workers > 0 {
         workers.spawn(crate::jobs::retention::run_every(app.clone(), Duration::from_secs(settings.retention_interval_secs), stopped.clone()));
     }

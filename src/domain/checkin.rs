@@ -94,6 +94,9 @@ impl CheckinStatus {
             (S::Flagged, Event::Verified) => S::Verified,
             (S::Flagged, Event::Rechecked) => S::Flagged,
             (S::Flagged, Event::Resolved) => S::Resolved,
+            // A flagged check-in checked out before review is still reviewed; it stays checked
+            // out (see `review::needs_review`).
+            (S::CheckedOut, Event::Resolved) => S::CheckedOut,
             (S::Verified | S::Flagged | S::Resolved, Event::CheckedOut) => S::CheckedOut,
             (s, Event::Purged) if s != S::Purged => S::Purged,
             (from, event) => return Err(TransitionError { from, event }),

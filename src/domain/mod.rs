@@ -5,10 +5,12 @@ pub mod checkin;
 pub mod input;
 pub mod outcome;
 pub mod person;
+pub mod review;
 
 pub use checkin::{CheckinStatus, Contact, Event, Stay, Submission, TransitionError, awaits_registry};
 pub use outcome::{DocumentStatus, FieldMatch, Flag, FlagReason, Outcome, PersonCheck};
 pub use person::{Document, DocumentKind, Guardian, Person};
+pub use review::{AccessReason, Resolution, needs_review};
 
 /// One problem with one field of a submission, as data.
 ///

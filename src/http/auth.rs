@@ -90,7 +90,8 @@ impl FromRequestParts<App> for Authenticated {
     }
 }
 
-/// A signed-in landlord. Other roles get `401`: the landlord's routes do not exist for them.
+/// A signed-in landlord. Other roles get `404`: the landlord's routes do not exist for them, and
+/// the answer says nothing about what is there.
 pub struct Landlord(pub User);
 
 impl FromRequestParts<App> for Landlord {
@@ -98,7 +99,32 @@ impl FromRequestParts<App> for Landlord {
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
         let Authenticated(user) = Authenticated::from_request_parts(parts, app).await?;
-        if user.role == Role::Landlord { Ok(Landlord(user)) } else { Err(ApiError::Unauthorized) }
+        if user.role == Role::Landlord { Ok(Landlord(user)) } else { Err(ApiError::NotFound) }
+    }
+}
+
+/// The user of the bearer token in `Authorization` (never the cookie: the police and admin API
+/// takes no ambient credentials, so no cross-site request can use it).
+async fn bearer_user(parts: &Parts, app: &App) -> Result<User, ApiError> {
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .ok_or(ApiError::Unauthorized)?;
+    app.store.session_user(&token_hash(token), app.now()).await?.ok_or(ApiError::Unauthorized)
+}
+
+/// A signed-in police officer (bearer token). Other roles get `404`.
+pub struct Officer(pub User);
+
+impl FromRequestParts<App> for Officer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        let user = bearer_user(parts, app).await?;
+        if user.role == Role::Police { Ok(Officer(user)) } else { Err(ApiError::NotFound) }
     }
 }
 

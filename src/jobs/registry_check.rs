@@ -69,6 +69,8 @@ pub async fn run(app: &App, job: &Job, worker: &str) -> Result<(), JobError> {
             }
         }
     }
+    // The per-field answers, for the police review (idempotent: a rerun overwrites them).
+    app.store.save_registry_answers(checkin_id, &checks, app.now()).await?;
     let (event, flags) = match Outcome::from_checks(&checks) {
         Outcome::Verified => (Event::Verified, vec![]),
         // A late answer for a check-in already flagged `registry_unavailable`.

@@ -17,10 +17,15 @@ use crate::privacy::DataCipher;
 #[macro_use]
 mod shared;
 #[macro_use]
+pub mod police;
+#[macro_use]
 pub mod privacy;
 mod postgres;
 mod sqlite;
 
+pub use police::{
+    CompletedEnrolment, Enrolment, Jurisdiction, PoliceStore, RecoveryCode, ResolutionRecord, ReviewQuery, ReviewRow,
+};
 pub use postgres::PgStore;
 pub use privacy::{ErasureCandidate, PrivacyStore};
 pub use sqlite::SqliteStore;
@@ -253,9 +258,10 @@ pub enum JobRelease {
 }
 
 /// Every method that touches personal data encrypts on write and decrypts on read; the privacy
-/// methods (blind index, erasure, re-encryption) are in [`PrivacyStore`].
+/// methods (blind index, erasure, re-encryption) are in [`PrivacyStore`]; the police workspace's
+/// methods are in [`PoliceStore`].
 #[async_trait]
-pub trait Store: PrivacyStore + Send + Sync + 'static {
+pub trait Store: PrivacyStore + PoliceStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies the migrations of this backend.
@@ -268,7 +274,8 @@ pub trait Store: PrivacyStore + Send + Sync + 'static {
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
 
     async fn create_session(&self, token_hash: &[u8], user_id: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()>;
-    /// The user of a live session (not expired at `now`), touching its last-seen time.
+    /// The user of a live session (not expired at `now`, nor idle past its idle timeout when it
+    /// has one), touching its last-seen time and extending its idle deadline.
     async fn session_user(&self, token_hash: &[u8], now: DateTime<Utc>) -> StoreResult<Option<User>>;
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
 

@@ -24,6 +24,14 @@ pub(super) struct UserRow {
     created_at: DateTime<Utc>,
 }
 
+/// A session's user and its idle timeout.
+#[derive(sqlx::FromRow)]
+pub(super) struct SessionUserRow {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub idle_secs: Option<i64>,
+}
+
 impl TryFrom<UserRow> for User {
     type Error = StoreError;
     fn try_from(r: UserRow) -> Result<User, StoreError> {
@@ -449,22 +457,23 @@ macro_rules! impl_store {
                 token_hash: &[u8],
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::store::StoreResult<Option<$crate::store::User>> {
-                let row: Option<$crate::store::shared::UserRow> = sqlx::query_as(
-                    "SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id \
-                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
+                let row: Option<$crate::store::shared::SessionUserRow> = sqlx::query_as(
+                    "SELECT u.*, s.idle_secs FROM sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND (s.idle_until IS NULL OR s.idle_until > $2) \
+                     AND NOT u.disabled",
                 )
                 .bind(token_hash)
                 .bind(now)
                 .fetch_optional(self.pool())
                 .await?;
-                if row.is_some() {
-                    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
-                        .bind(token_hash)
-                        .bind(now)
-                        .execute(self.pool())
-                        .await?;
-                }
-                row.map(TryInto::try_into).transpose()
+                let Some(row) = row else { return Ok(None) };
+                sqlx::query("UPDATE sessions SET last_seen_at = $2, idle_until = $3 WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .bind(now)
+                    .bind(row.idle_secs.map(|s| now + chrono::Duration::seconds(s)))
+                    .execute(self.pool())
+                    .await?;
+                row.user.try_into().map(Some)
             }
 
             async fn delete_session(&self, token_hash: &[u8]) -> $crate::store::StoreResult<()> {
@@ -662,32 +671,14 @@ macro_rules! impl_store {
 
             async fn record_event(&self, w: &$crate::store::EventWrite) -> $crate::store::StoreResult<bool> {
                 let mut tx = self.begin_write().await?;
-                let expected = [w.expected.as_str(), if w.expected == $crate::domain::CheckinStatus::Submitted { "checking" } else { w.expected.as_str() }];
-                let updated = sqlx::query(
-                    "UPDATE checkins SET status = $2, flags = COALESCE($3, flags), updated_at = $4 \
-                     WHERE id = $1 AND status IN ($5, $6) AND ($7 IS NULL OR flags = $7)",
-                )
-                .bind(&w.checkin_id)
-                .bind(w.new_status.as_str())
-                .bind(w.flags.as_ref().map(|f| $crate::store::shared::flags_json(f)))
-                .bind(w.seal.created_at)
-                .bind(expected[0])
-                .bind(expected[1])
-                .bind(w.expected_flags.as_ref().map(|f| $crate::store::shared::flags_json(f)))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                let applied = updated == 1 && match Self::insert_seal(&mut tx, &w.seal).await {
-                    Ok(()) => true,
-                    Err($crate::store::StoreError::Conflict(_)) => false,
-                    Err(e) => return Err(e),
-                };
+                let applied = Self::apply_event(&mut tx, w).await?;
                 if !applied {
                     tx.rollback().await?;
                     tx = self.begin_write().await?;
                 } else if w.new_status == $crate::domain::CheckinStatus::Purged {
                     // Erasure commits with its `purged` seal, or not at all.
                     Self::erase_personal_data(&mut tx, &w.checkin_id).await?;
+                    Self::erase_police_notes(&mut tx, &w.checkin_id).await?;
                 }
                 if let Some((job_id, worker)) = &w.complete_job {
                     sqlx::query(
@@ -837,6 +828,34 @@ macro_rules! impl_store {
         }
 
         impl $T {
+            /// The state change and the seal of an event, inside `tx`; `false` (and the caller rolls
+            /// back) when the check-in was not in the expected state or the event was sealed already.
+            async fn apply_event(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                w: &$crate::store::EventWrite,
+            ) -> $crate::store::StoreResult<bool> {
+                let expected = [w.expected.as_str(), if w.expected == $crate::domain::CheckinStatus::Submitted { "checking" } else { w.expected.as_str() }];
+                let updated = sqlx::query(
+                    "UPDATE checkins SET status = $2, flags = COALESCE($3, flags), updated_at = $4 \
+                     WHERE id = $1 AND status IN ($5, $6) AND ($7 IS NULL OR flags = $7)",
+                )
+                .bind(&w.checkin_id)
+                .bind(w.new_status.as_str())
+                .bind(w.flags.as_ref().map(|f| $crate::store::shared::flags_json(f)))
+                .bind(w.seal.created_at)
+                .bind(expected[0])
+                .bind(expected[1])
+                .bind(w.expected_flags.as_ref().map(|f| $crate::store::shared::flags_json(f)))
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+                Ok(updated == 1 && match Self::insert_seal(tx, &w.seal).await {
+                    Ok(()) => true,
+                    Err($crate::store::StoreError::Conflict(_)) => false,
+                    Err(e) => return Err(e),
+                })
+            }
+
             async fn insert_seal(
                 tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
                 s: &$crate::store::SealRecord,

@@ -143,6 +143,7 @@ impl TestApp {
             public_url: base.clone(),
             invitation_ttl: chrono::Duration::days(30),
             wake: Arc::new(tokio::sync::Notify::new()),
+            vault: Arc::new(hospes::police::vault::Vault::new([5; 32])),
             retention: hospes::privacy::RetentionPolicy::default(),
         };
         let router = hospes::http::router(app.clone());

@@ -1,11 +1,16 @@
 //! hospes's integration tests: one binary, one harness (`helpers`), the real router on port 0
 //! against a fresh database per test. `HOSPES_TEST_DATABASE=postgres` runs them on PostgreSQL.
 
+mod audit;
 mod bad_input;
+mod browser;
 mod helpers;
 mod interop;
 mod journey;
 mod pages;
+mod police;
+mod police_pages;
+mod police_store_story;
 mod privacy;
 mod registry;
 mod store_story;

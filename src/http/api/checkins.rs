@@ -82,6 +82,10 @@ pub struct CheckinView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub persons: Option<Vec<Person>>,
     pub seals: Vec<SealView>,
+    /// The police review's outcome once sealed (`cleared`, `confirmed`, `needs_follow_up`); the
+    /// officer's note is never shown here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<crate::domain::Resolution>,
     pub receipt_url: String,
     /// When the personal data of this check-in is due for erasure, by the jurisdiction's
     /// retention period (later if a registry check or police review is still open). Once
@@ -192,6 +196,7 @@ pub async fn view(app: &App, checkin: CheckinRecord, with_persons: bool) -> Resu
     let seals = app.store.seals(&checkin.id).await?;
     let persons = if with_persons { Some(app.store.persons(&checkin.id).await?) } else { None };
     Ok(CheckinView {
+        resolution: crate::police::review::sealed_resolution(&seals),
         receipt_url: format!("/v1/checkins/{}/receipt", checkin.id),
         seals: seals
             .into_iter()

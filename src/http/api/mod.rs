@@ -12,6 +12,7 @@ pub mod auth;
 pub mod checkins;
 pub mod credentials;
 pub mod documents;
+pub mod police;
 pub mod properties;
 
 #[derive(OpenApi)]
@@ -30,6 +31,7 @@ with a stable `code`; see the `Problem` and `ProblemCode` schemas.",
         (name = "properties", description = "A landlord's properties and their check-in QR codes"),
         (name = "checkins", description = "Check-ins, their status and their sealed receipts"),
         (name = "documents", description = "Document numbers and machine-readable zones, validated as at intake"),
+        (name = "police", description = "The review of flagged check-ins by police officers of their jurisdiction (second factor required; every opening audited)"),
     ),
     components(schemas(crate::http::error::Problem, crate::domain::FieldError))
 )]
@@ -80,6 +82,10 @@ pub fn router() -> (axum::Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(checkins::receipt))
         .routes(routes!(credentials::scan))
         .routes(routes!(documents::validate))
+        .routes(routes!(police::queue))
+        .routes(routes!(police::access))
+        .routes(routes!(police::resolve))
+        .routes(routes!(police::export))
         .split_for_parts()
 }
 

@@ -23,10 +23,13 @@ struct LoginPage {
     error: Option<String>,
 }
 
-pub async fn home(landlord: Result<WebLandlord, Response>) -> Response {
-    match landlord {
-        Ok(_) => Redirect::to("/properties").into_response(),
-        Err(_) => Redirect::to("/login").into_response(),
+pub async fn home(super::WebSession(session): super::WebSession) -> Response {
+    use crate::store::Role;
+    match session.map(|s| s.user.role) {
+        Some(Role::Landlord) => Redirect::to("/properties").into_response(),
+        Some(Role::Police) => Redirect::to("/police/queue").into_response(),
+        Some(Role::Admin) => Redirect::to("/admin").into_response(),
+        None => Redirect::to("/login").into_response(),
     }
 }
 
@@ -41,10 +44,14 @@ pub async fn login(State(app): State<App>, Form(form): Form<BTreeMap<String, Str
         Ok(user) => user,
         Err(e @ (ApiError::BadCredentials | ApiError::MfaRequired)) => {
             let error = match e {
-                ApiError::MfaRequired => "Police officers sign in with their second factor.".to_owned(),
+                ApiError::MfaRequired => "Police officers and administrators sign in at /police/login, with their second factor.".to_owned(),
                 _ => "Wrong e-mail address or password.".to_owned(),
             };
             return render(StatusCode::UNAUTHORIZED, &LoginPage { email, error: Some(error) });
+        }
+        Err(ApiError::RateLimited { retry_after_secs }) => {
+            let error = format!("Too many failed attempts. Try again in {}.", super::police::wait_text(retry_after_secs));
+            return render(StatusCode::TOO_MANY_REQUESTS, &LoginPage { email, error: Some(error) });
         }
         Err(e) => return error_page(e),
     };
@@ -325,6 +332,8 @@ pub struct CheckinPage {
     pub persons: String,
     pub seals: Vec<SealLine>,
     pub receipt_json: String,
+    /// The police review's sealed outcome, if any (never the note).
+    pub resolution: Option<String>,
     /// For the tenant only: their data, its recipients and its erasure.
     pub privacy: Option<super::tenant::TenantPrivacy>,
 }
@@ -339,6 +348,7 @@ pub struct SealLine {
 pub async fn checkin_page(app: &App, c: CheckinRecord, heading: &str, back: Option<String>, receipt_json: String) -> Result<CheckinPage, ApiError> {
     let seals = app.store.seals(&c.id).await?;
     Ok(CheckinPage {
+        resolution: crate::police::review::sealed_resolution(&seals).map(|r| r.label().to_owned()),
         heading: heading.to_owned(),
         back,
         status: c.status.as_str().to_owned(),

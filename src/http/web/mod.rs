@@ -16,8 +16,11 @@ use crate::http::auth::{self, SESSION_COOKIE};
 use crate::http::error::ApiError;
 use crate::store::{Role, User};
 
+mod admin;
 mod checkin_form;
+mod enrol;
 mod landlord;
+mod police;
 mod tenant;
 
 pub fn router() -> axum::Router<App> {
@@ -37,6 +40,9 @@ pub fn router() -> axum::Router<App> {
         .route("/r/{token}", get(tenant::receipt))
         .route("/r/{token}/receipt.json", get(tenant::receipt_json))
         .route("/r/{token}/data.json", get(tenant::data_json))
+        .merge(police::router())
+        .merge(enrol::router())
+        .merge(admin::router())
 }
 
 async fn stylesheet() -> Response {
@@ -109,28 +115,62 @@ impl FromRequestParts<App> for WebLandlord {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
-        let Some(token) = auth::cookie(parts, SESSION_COOKIE) else { return Err(ToLogin.into_response()) };
+        match WebSession::from_request_parts(parts, app).await? {
+            WebSession(Some(s)) if s.user.role == Role::Landlord => Ok(WebLandlord { user: s.user, csrf: s.csrf }),
+            // Another role: the landlord's pages do not exist for them.
+            WebSession(Some(_)) => Err(not_found()),
+            WebSession(None) => Err(ToLogin.into_response()),
+        }
+    }
+}
+
+/// The signed-in user of the session cookie, if any, with the session's CSRF token.
+pub struct WebSession(pub Option<SignedIn>);
+
+pub struct SignedIn {
+    pub user: User,
+    pub csrf: String,
+    pub token: String,
+}
+
+impl FromRequestParts<App> for WebSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
+        let Some(token) = auth::cookie(parts, SESSION_COOKIE) else { return Ok(WebSession(None)) };
         match app.store.session_user(&auth::token_hash(&token), app.now()).await {
-            Ok(Some(user)) if user.role == Role::Landlord => Ok(WebLandlord { user, csrf: csrf_for(&token) }),
-            Ok(_) => Err(ToLogin.into_response()),
+            Ok(Some(user)) => Ok(WebSession(Some(SignedIn { user, csrf: csrf_for(&token), token }))),
+            Ok(None) => Ok(WebSession(None)),
             Err(e) => Err(error_page(e.into())),
         }
     }
 }
 
+/// The page for anything that is not there, or not for this user.
+pub fn not_found() -> Response {
+    message(StatusCode::NOT_FOUND, "Not found", "There is nothing here, or nothing you may see.", None)
+}
+
+/// Checks a form's CSRF token against the session's; `Err` is the page to show.
+#[allow(clippy::result_large_err)]
+pub fn check_csrf(expected: &str, form: &BTreeMap<String, String>) -> Result<(), Response> {
+    if form.get("csrf").is_some_and(|t| t == expected) {
+        Ok(())
+    } else {
+        Err(message(
+            StatusCode::FORBIDDEN,
+            "Please try again",
+            "This form expired or did not come from this site. Reload the page and submit it again.",
+            None,
+        ))
+    }
+}
+
 impl WebLandlord {
     /// Checks a form's CSRF token.
+    #[allow(clippy::result_large_err)]
     pub fn check_csrf(&self, form: &BTreeMap<String, String>) -> Result<(), Response> {
-        if form.get("csrf").is_some_and(|t| t == &self.csrf) {
-            Ok(())
-        } else {
-            Err(message(
-                StatusCode::FORBIDDEN,
-                "Please try again",
-                "This form expired or did not come from this site. Reload the page and submit it again.",
-                None,
-            ))
-        }
+        check_csrf(&self.csrf, form)
     }
 }
 
