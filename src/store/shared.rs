@@ -1,8 +1,8 @@
 //! The SQL that SQLite and PostgreSQL both understand, written once.
 //!
 //! [`impl_store!`] implements [`super::Store`] for a backend type that provides, as inherent
-//! methods, only what differs between the engines: `BACKEND`, `pool`, `run_migrations`,
-//! `begin_write` (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: `BEGIN`) and `claim_job_inner`
+//! methods, only what differs between the engines: `BACKEND`, `pool`, `writer` (single writes), `run_migrations`,
+//! `begin_write` (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: `BEGIN`), `begin_relaxed` (no wait for the fsync) and `claim_job_inner`
 //! (SQLite: one immediate transaction; PostgreSQL: `FOR UPDATE SKIP LOCKED`). Parameters are
 //! written `$1, $2, ...`, which both engines accept (SQLite binds them by first appearance).
 
@@ -341,9 +341,9 @@ impl From<DeadJobRow> for super::DeadJob {
 
 #[derive(sqlx::FromRow)]
 pub(super) struct JobRow {
-    id: i64,
-    kind: String,
-    checkin_id: Option<String>,
+    pub(super) id: i64,
+    pub(super) kind: String,
+    pub(super) checkin_id: Option<String>,
     payload: String,
     attempts: i32,
     max_attempts: i32,
@@ -413,7 +413,7 @@ macro_rules! impl_store {
                 .bind(&u.totp_secret)
                 .bind(u.disabled)
                 .bind(u.created_at)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await
                 .map_err($crate::store::shared::conflict)?;
                 Ok(())
@@ -447,7 +447,7 @@ macro_rules! impl_store {
                 .bind(user_id)
                 .bind(now)
                 .bind(expires_at)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
                 Ok(())
             }
@@ -471,7 +471,7 @@ macro_rules! impl_store {
                     .bind(token_hash)
                     .bind(now)
                     .bind(row.idle_secs.map(|s| now + chrono::Duration::seconds(s)))
-                    .execute(self.pool())
+                    .execute(self.writer())
                     .await?;
                 row.user.try_into().map(Some)
             }
@@ -494,7 +494,7 @@ macro_rules! impl_store {
                 .bind(&p.time_zone)
                 .bind(p.invitation_epoch)
                 .bind(p.created_at)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await
                 .map_err($crate::store::shared::conflict)?;
                 Ok(())
@@ -664,7 +664,7 @@ macro_rules! impl_store {
                 sqlx::query("UPDATE checkins SET status = 'checking', updated_at = $2 WHERE id = $1 AND status = 'submitted'")
                     .bind(checkin_id)
                     .bind(now)
-                    .execute(self.pool())
+                    .execute(self.writer())
                     .await?;
                 Ok(())
             }
@@ -711,7 +711,7 @@ macro_rules! impl_store {
                      WHERE state = 'running' AND lease_until < $1",
                 )
                 .bind(now)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?
                 .rows_affected();
                 Ok(n)
@@ -729,7 +729,7 @@ macro_rules! impl_store {
                 .bind(job_id)
                 .bind(worker)
                 .bind(lease_until)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?
                 .rows_affected();
                 Ok(n == 1)
@@ -743,7 +743,7 @@ macro_rules! impl_store {
                 .bind(job_id)
                 .bind(worker)
                 .bind(now)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
                 Ok(())
             }
@@ -772,7 +772,7 @@ macro_rules! impl_store {
                 .bind(error)
                 .bind(now)
                 .bind(uncount)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
                 Ok(())
             }
