@@ -5,6 +5,7 @@
 //! This module owns the seal format. It never sees personal data in plain form: the payload
 //! carries persons only as salted digests ([`payload::person_digest`]).
 
+pub mod cli;
 pub mod jws;
 pub mod keyring;
 pub mod log;

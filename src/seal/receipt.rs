@@ -1,8 +1,14 @@
-//! Receipts: a check-in's seals (and, with the transparency log, their inclusion proofs), and
-//! their offline verification.
+//! Receipts: a check-in's seals with their inclusion proofs in the transparency log, and their
+//! offline verification.
 //!
 //! JSON shape (served by `GET /v1/checkins/{id}/receipt`):
-//! `{"checkin_id", "seals": [{"jws", "log"?: {...}}], "checkpoint"?: "<signed note>"}`.
+//! `{"checkin_id", "seals": [{"jws", "log": {"leaf_index", "tree_size", "inclusion_proof":
+//! [base64 hashes], "root_hash"}}], "checkpoint": "<C2SP signed note>"}`.
+//!
+//! Verification ([`verify_logged`]): every seal's signature (strict Ed25519) with a key of the
+//! JWKS, the `prev` chain, the checkpoint's signature (C2SP signed note, by a key of the same
+//! JWKS under the log's origin), and every seal's inclusion proof (RFC 9162 §2.1.3.2) in the tree
+//! that checkpoint signs: the receipt's own, or one the verifier already trusts.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +16,7 @@ use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 
 use super::jws::{self, JwsError};
+use super::log::{Checkpoint, CheckpointError, LogError, NoteVerifier};
 use super::payload::SealPayload;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -25,10 +32,10 @@ pub struct Receipt {
 pub struct ReceiptSeal {
     /// The seal: a compact JWS (RFC 7515 §7.1), `alg: EdDSA`.
     pub jws: String,
-    /// Where the seal sits in the transparency log, once it has been logged.
+    /// Where the seal sits in the transparency log: its leaf index and inclusion proof in the
+    /// tree that the receipt's checkpoint signs. The leaf is the `jws` string's bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
-    pub log: Option<serde_json::Value>,
+    pub log: Option<super::log::InclusionProof>,
 }
 
 /// What a verified seal says.
@@ -54,6 +61,29 @@ pub enum ReceiptError {
     Chain { index: usize },
     #[error("the input is neither a receipt (JSON) nor a compact JWS")]
     Unreadable,
+    #[error("the checkpoint: {0}")]
+    Checkpoint(#[from] CheckpointError),
+    #[error("seal {index}: it carries no inclusion proof, so its place in the log is not proven")]
+    NotLogged { index: usize },
+    #[error("seal {index}: not included in the checkpoint's tree: {source}")]
+    NotIncluded { index: usize, source: LogError },
+    #[error("no checkpoint to check inclusion against (the receipt has none and none was given)")]
+    NoCheckpoint,
+}
+
+impl ReceiptError {
+    /// The index of the seal the error is about, if it is about one.
+    pub fn seal_index(&self) -> Option<usize> {
+        match self {
+            ReceiptError::Seal { index, .. }
+            | ReceiptError::Payload { index }
+            | ReceiptError::OtherCheckin { index, .. }
+            | ReceiptError::Chain { index }
+            | ReceiptError::NotLogged { index }
+            | ReceiptError::NotIncluded { index, .. } => Some(*index),
+            ReceiptError::Empty | ReceiptError::Unreadable | ReceiptError::Checkpoint(_) | ReceiptError::NoCheckpoint => None,
+        }
+    }
 }
 
 /// Reads a receipt from text: receipt JSON, or a single compact JWS (which becomes a one-seal
@@ -101,4 +131,56 @@ pub fn verify(receipt: &Receipt, keys: &BTreeMap<String, VerifyingKey>) -> Resul
         verified.push(VerifiedSeal { kid: header.kid, event: payload.event, time: payload.time });
     }
     Ok(verified)
+}
+
+/// Opens a signed checkpoint note with any of `keys` (a JWKS's keys): the log's origin is the
+/// note's first line, the key name of its signature. A note that no key signs is
+/// [`CheckpointError::NotSignedByKey`]; one whose signature by a known key fails (a forgery, an
+/// altered tree head) is [`CheckpointError::BadSignature`].
+pub fn open_checkpoint(note: &str, keys: &BTreeMap<String, VerifyingKey>) -> Result<Checkpoint, CheckpointError> {
+    let origin = note.split('\n').next().unwrap_or_default();
+    let mut error = CheckpointError::NotSignedByKey(origin.chars().take(100).collect());
+    for key in keys.values() {
+        let Ok(verifier) = NoteVerifier::new(origin, key) else { continue };
+        match Checkpoint::open(note, &verifier) {
+            Ok(checkpoint) => return Ok(checkpoint),
+            Err(CheckpointError::NotSignedByKey(_)) => {}
+            Err(e) => error = e,
+        }
+    }
+    Err(error)
+}
+
+/// What [`verify_logged`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedReceipt {
+    pub seals: Vec<VerifiedSeal>,
+    /// The tree head every seal was proven in.
+    pub checkpoint: Checkpoint,
+}
+
+/// [`verify`], then the log: the checkpoint to prove inclusion in is `trusted` (a checkpoint
+/// the verifier holds, already opened) or else the receipt's own, opened with `keys`; every seal
+/// must carry an inclusion proof in exactly that tree (size and root). A receipt whose
+/// checkpoint is of another size than `trusted` fails: fetch the receipt for that size
+/// (`GET /v1/checkins/{id}/receipt?tree_size=N`).
+pub fn verify_logged(
+    receipt: &Receipt,
+    keys: &BTreeMap<String, VerifyingKey>,
+    trusted: Option<&Checkpoint>,
+) -> Result<VerifiedReceipt, ReceiptError> {
+    let seals = verify(receipt, keys)?;
+    let own = receipt.checkpoint.as_deref().map(|note| open_checkpoint(note, keys)).transpose()?;
+    let checkpoint = match (trusted, own) {
+        (Some(t), _) => t.clone(),
+        (None, Some(own)) => own,
+        (None, None) => return Err(ReceiptError::NoCheckpoint),
+    };
+    for (index, seal) in receipt.seals.iter().enumerate() {
+        let proof = seal.log.as_ref().ok_or(ReceiptError::NotLogged { index })?;
+        proof
+            .verify_against_checkpoint(seal.jws.as_bytes(), &checkpoint)
+            .map_err(|source| ReceiptError::NotIncluded { index, source })?;
+    }
+    Ok(VerifiedReceipt { seals, checkpoint })
 }

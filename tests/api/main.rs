@@ -14,3 +14,4 @@ mod police_store_story;
 mod privacy;
 mod registry;
 mod store_story;
+mod tlog;
