@@ -206,6 +206,16 @@ enum KeysCommand {
         #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
         keys_dir: PathBuf,
     },
+    /// Rotates the seal key: a new key signs from the next start of each instance; every other
+    /// key is retired after the overlap and stays published (with its validity period) so that
+    /// its seals keep verifying. Restart every instance within the overlap.
+    Rotate {
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+        /// Seconds the old key stays valid for instances not yet restarted.
+        #[arg(long, default_value_t = 3600)]
+        overlap_secs: i64,
+    },
     /// Lists the keys with their key ids.
     List {
         #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
@@ -523,11 +533,15 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
             let kid = keyring::generate(&keys_dir)?;
             println!("{kid}");
         }
+        KeysCommand::Rotate { keys_dir, overlap_secs } => {
+            let kid = keyring::rotate(&keys_dir, chrono::Duration::seconds(overlap_secs.max(0)))?;
+            println!("{kid}");
+        }
         KeysCommand::List { keys_dir } => {
             let ring = hospes::seal::KeyRing::load(&keys_dir)?;
             for e in ring.entries() {
                 let state = if e.kid == ring.active_kid() { "active" } else if e.retired.is_some() { "retired" } else { "published" };
-                println!("{}\t{}\t{}", e.kid, e.created, state);
+                println!("{}\t{}\t{}\t{}", e.kid, e.created, e.retired.as_deref().unwrap_or("-"), state);
             }
             if let Ok(data) = hospes::privacy::DataKeys::load(&keys_dir) {
                 for e in data.entries() {

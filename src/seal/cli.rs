@@ -13,8 +13,8 @@ use ed25519_dalek::VerifyingKey;
 use super::log::{Checkpoint, ConsistencyProof, verify_checkpoint_consistency};
 use super::receipt::{self, open_checkpoint};
 
-/// The public keys by key id: from a JWKS file or `http(s)` URL, else the key ring in `keys_dir`.
-pub async fn load_keys(jwks: Option<&str>, keys_dir: &Path) -> anyhow::Result<BTreeMap<String, VerifyingKey>> {
+/// The JWKS: from a file or `http(s)` URL, else the key ring in `keys_dir`.
+pub async fn load_jwks(jwks: Option<&str>, keys_dir: &Path) -> anyhow::Result<serde_json::Value> {
     let jwks: serde_json::Value = match jwks {
         Some(src) if src.starts_with("http://") || src.starts_with("https://") => {
             reqwest::get(src).await?.error_for_status()?.json().await.context("fetching the JWKS")?
@@ -23,7 +23,12 @@ pub async fn load_keys(jwks: Option<&str>, keys_dir: &Path) -> anyhow::Result<BT
             .context("reading the JWKS file")?,
         None => super::KeyRing::load(keys_dir).context("no --jwks given and no key ring in the keys directory")?.jwks(),
     };
-    Ok(super::keyring::parse_jwks(&jwks))
+    Ok(jwks)
+}
+
+/// The public keys of [`load_jwks`] by key id.
+pub async fn load_keys(jwks: Option<&str>, keys_dir: &Path) -> anyhow::Result<BTreeMap<String, VerifyingKey>> {
+    Ok(super::keyring::parse_jwks(&load_jwks(jwks, keys_dir).await?))
 }
 
 fn read_input(file: &str) -> anyhow::Result<String> {
@@ -42,7 +47,8 @@ fn read_checkpoint(path: &Path, keys: &BTreeMap<String, VerifyingKey>) -> anyhow
     Ok(open_checkpoint(&note, keys).map_err(|e| format!("checkpoint {}: {e}", path.display())))
 }
 
-/// `hospes verify FILE [--jwks] [--checkpoint FILE]`: every seal's signature and chain, and —
+/// `hospes verify FILE [--jwks] [--checkpoint FILE]`: every seal's signature and chain, that its
+/// key was valid at its signing time (the JWKS's validity periods), and —
 /// when the receipt carries log proofs or a checkpoint is given — every seal's inclusion in the
 /// checkpoint's tree (the given one, else the receipt's own). A single JWS has no proof to check.
 pub async fn verify(
@@ -53,7 +59,9 @@ pub async fn verify(
     out: &mut impl Write,
 ) -> anyhow::Result<bool> {
     let text = read_input(file)?;
-    let keys = load_keys(jwks, keys_dir).await?;
+    let jwks = load_jwks(jwks, keys_dir).await?;
+    let keys = super::keyring::parse_jwks(&jwks);
+    let validity = super::keyring::parse_jwks_validity(&jwks);
     let trusted = match checkpoint.map(|p| read_checkpoint(p, &keys)).transpose()? {
         Some(Err(e)) => {
             writeln!(out, "INVALID: {e}")?;
@@ -74,7 +82,8 @@ pub async fn verify(
         receipt::verify_logged(&receipt, &keys, trusted.as_ref()).map(|v| (v.seals, Some(v.checkpoint)))
     } else {
         receipt::verify(&receipt, &keys).map(|s| (s, None))
-    };
+    }
+    .and_then(|(seals, checkpoint)| receipt::check_key_validity(&seals, &validity).map(|()| (seals, checkpoint)));
     match result {
         Ok((seals, checkpoint)) => {
             for s in &seals {

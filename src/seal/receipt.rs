@@ -44,6 +44,8 @@ pub struct VerifiedSeal {
     pub kid: String,
     pub event: String,
     pub time: String,
+    /// Signing time, seconds since the epoch: the header's `iat`, else the payload's `time`.
+    pub signed_at: Option<i64>,
 }
 
 /// Why a receipt does not verify.
@@ -69,6 +71,8 @@ pub enum ReceiptError {
     NotIncluded { index: usize, source: LogError },
     #[error("no checkpoint to check inclusion against (the receipt has none and none was given)")]
     NoCheckpoint,
+    #[error("seal {index}: key {kid} was not valid at the seal's signing time")]
+    KeyNotValid { index: usize, kid: String },
 }
 
 impl ReceiptError {
@@ -80,7 +84,8 @@ impl ReceiptError {
             | ReceiptError::OtherCheckin { index, .. }
             | ReceiptError::Chain { index }
             | ReceiptError::NotLogged { index }
-            | ReceiptError::NotIncluded { index, .. } => Some(*index),
+            | ReceiptError::NotIncluded { index, .. }
+            | ReceiptError::KeyNotValid { index, .. } => Some(*index),
             ReceiptError::Empty | ReceiptError::Unreadable | ReceiptError::Checkpoint(_) | ReceiptError::NoCheckpoint => None,
         }
     }
@@ -128,7 +133,10 @@ pub fn verify(receipt: &Receipt, keys: &BTreeMap<String, VerifyingKey>) -> Resul
             return Err(ReceiptError::Chain { index });
         }
         previous = Some(&seal.jws);
-        verified.push(VerifiedSeal { kid: header.kid, event: payload.event, time: payload.time });
+        let signed_at = header
+            .iat
+            .or_else(|| chrono::DateTime::parse_from_rfc3339(&payload.time).ok().map(|t| t.timestamp()));
+        verified.push(VerifiedSeal { kid: header.kid, event: payload.event, time: payload.time, signed_at });
     }
     Ok(verified)
 }
@@ -183,4 +191,21 @@ pub fn verify_logged(
             .map_err(|source| ReceiptError::NotIncluded { index, source })?;
     }
     Ok(VerifiedReceipt { seals, checkpoint })
+}
+
+/// Checks that each verified seal was signed while its key was valid (the JWKS's `valid_from` and
+/// `valid_until`; a key without a period is valid always). A seal without a readable signing time
+/// under a key with a period fails.
+pub fn check_key_validity(
+    seals: &[VerifiedSeal],
+    validity: &BTreeMap<String, super::keyring::KeyValidity>,
+) -> Result<(), ReceiptError> {
+    for (index, seal) in seals.iter().enumerate() {
+        let period = validity.get(&seal.kid).copied().unwrap_or_default();
+        let unbounded = period == super::keyring::KeyValidity::default();
+        if !unbounded && !seal.signed_at.is_some_and(|t| period.covers(t)) {
+            return Err(ReceiptError::KeyNotValid { index, kid: seal.kid.clone() });
+        }
+    }
+    Ok(())
 }

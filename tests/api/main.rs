@@ -6,6 +6,7 @@ mod bad_input;
 mod browser;
 mod helpers;
 mod interop;
+mod keys;
 mod journey;
 mod pages;
 mod police;
