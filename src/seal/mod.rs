@@ -11,6 +11,7 @@ pub mod keyring;
 pub mod log;
 pub mod payload;
 pub mod receipt;
+pub mod receipt_qr;
 
 pub use jws::{JwsError, SignedSeal};
 pub use keyring::{KeyRing, KeyRingError};

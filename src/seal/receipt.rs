@@ -91,10 +91,14 @@ impl ReceiptError {
     }
 }
 
-/// Reads a receipt from text: receipt JSON, or a single compact JWS (which becomes a one-seal
-/// receipt for the check-in it names).
+/// Reads a receipt from text: receipt JSON, the compact text of a receipt QR code
+/// ([`super::receipt_qr`]), or a single compact JWS (which becomes a one-seal receipt for the
+/// check-in it names).
 pub fn parse_receipt_text(text: &str) -> Result<Receipt, ReceiptError> {
     let text = text.trim();
+    if text.starts_with(super::receipt_qr::PREFIX) {
+        return super::receipt_qr::decode(text).map_err(|_| ReceiptError::Unreadable);
+    }
     if text.starts_with('{') {
         return serde_json::from_str(text).map_err(|_| ReceiptError::Unreadable);
     }
@@ -168,8 +172,9 @@ pub struct VerifiedReceipt {
 }
 
 /// [`verify`], then the log: the checkpoint to prove inclusion in is `trusted` (a checkpoint
-/// the verifier holds, already opened) or else the receipt's own, opened with `keys`; every seal
-/// must carry an inclusion proof in exactly that tree (size and root). A receipt whose
+/// the verifier holds, already opened) or else the receipt's own, opened with `keys`; every proof
+/// must be for exactly that tree (size and root), and the newest seal must carry one (earlier
+/// seals are bound to it by the `prev` chain; the compact QR form carries only the newest proof). A receipt whose
 /// checkpoint is of another size than `trusted` fails: fetch the receipt for that size
 /// (`GET /v1/checkins/{id}/receipt?tree_size=N`).
 pub fn verify_logged(
@@ -184,8 +189,16 @@ pub fn verify_logged(
         (None, Some(own)) => own,
         (None, None) => return Err(ReceiptError::NoCheckpoint),
     };
+    // The newest seal must be proven; an earlier seal without a proof is fixed by the `prev`
+    // chain (checked by `verify`) to the newest, so the log commits to it too.
+    let newest = receipt.seals.len() - 1;
     for (index, seal) in receipt.seals.iter().enumerate() {
-        let proof = seal.log.as_ref().ok_or(ReceiptError::NotLogged { index })?;
+        let Some(proof) = seal.log.as_ref() else {
+            if index == newest {
+                return Err(ReceiptError::NotLogged { index });
+            }
+            continue;
+        };
         proof
             .verify_against_checkpoint(seal.jws.as_bytes(), &checkpoint)
             .map_err(|source| ReceiptError::NotIncluded { index, source })?;

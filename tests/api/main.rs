@@ -14,5 +14,6 @@ mod police_pages;
 mod police_store_story;
 mod privacy;
 mod registry;
+mod seal_verify;
 mod store_story;
 mod tlog;

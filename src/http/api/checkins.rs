@@ -260,6 +260,34 @@ pub async fn receipt(
     Ok(axum::Json(crate::transparency::receipt(&app, &checkin.id, tree_size).await?))
 }
 
+/// The receipt's compact text for its QR code (`HR1:` + Base45 of DEFLATE; see
+/// `docs/receipt-qr.md`), or `None` when the receipt has no compact form (a seal with a
+/// certificate chain in its header).
+pub async fn receipt_qr_text(app: &App, checkin_id: &str) -> Result<Option<String>, ApiError> {
+    let receipt = receipt_of(app, checkin_id).await?;
+    Ok(crate::seal::receipt_qr::encode(&receipt).ok())
+}
+
+/// The receipt as a QR code (SVG, level M, at most version 25 for a typical check-in): the
+/// compact encoding of the receipt (seals, the newest seal's inclusion proof and the checkpoint's
+/// signature), which `hospes verify` and `POST /v1/seals/verify` read. `404` also when the
+/// receipt has no compact form.
+#[utoipa::path(get, path = "/v1/checkins/{id}/receipt.svg", tag = "checkins", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Check-in id")),
+    responses((status = 200, description = "SVG image", content_type = "image/svg+xml", body = String),
+              (status = 401, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem)))]
+pub async fn receipt_qr(
+    State(app): State<App>,
+    RawToken(token): RawToken,
+    MaybeAuthenticated(user): MaybeAuthenticated,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (checkin, _) = readable(&app, token.as_deref(), user.as_ref(), &id).await?;
+    let text = receipt_qr_text(&app, &checkin.id).await?.ok_or(ApiError::NotFound)?;
+    let svg = crate::qr::render::try_svg(&text).map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response())
+}
+
 /// The landlord's check-ins of one property, newest first (at most 100).
 #[utoipa::path(get, path = "/v1/properties/{id}/checkins", tag = "checkins", security(("bearer" = [])),
     params(("id" = String, Path, description = "Property id")),

@@ -15,6 +15,7 @@ pub mod documents;
 pub mod log;
 pub mod police;
 pub mod properties;
+pub mod seals;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -82,6 +83,8 @@ pub fn router() -> (axum::Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(checkins::submit))
         .routes(routes!(checkins::get))
         .routes(routes!(checkins::receipt))
+        .routes(routes!(checkins::receipt_qr))
+        .routes(routes!(seals::verify))
         .routes(routes!(log::checkpoint))
         .routes(routes!(log::verifier_keys))
         .routes(routes!(log::inclusion))
