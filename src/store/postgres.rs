@@ -92,3 +92,4 @@ impl PgStore {
 impl_store!(PgStore);
 impl_police_store!(PgStore);
 impl_privacy_store!(PgStore);
+impl_log_store!(PgStore);

@@ -392,7 +392,12 @@ macro_rules! impl_store {
             }
 
             async fn migrate(&self) -> $crate::store::StoreResult<()> {
-                self.run_migrations().await
+                self.run_migrations().await?;
+                let logged = $crate::store::tlog::LogStore::log_backfill(self).await?;
+                if logged > 0 {
+                    tracing::info!(seals.count = logged, "appended seals written before the transparency log to it");
+                }
+                Ok(())
             }
 
             async fn ping(&self) -> $crate::store::StoreResult<()> {
@@ -869,6 +874,14 @@ macro_rules! impl_store {
                     .execute(&mut **tx)
                     .await
                     .map_err($crate::store::shared::conflict)?;
+                // The seal's leaf, in the same transaction: no seal without a leaf, no gap.
+                let leaf_index = Self::log_append_tx(tx, &[s.jws.as_bytes()]).await?;
+                sqlx::query("UPDATE seals SET leaf_index = $1 WHERE checkin_id = $2 AND seq = $3")
+                    .bind($crate::store::tlog::to_i64(leaf_index)?)
+                    .bind(&s.checkin_id)
+                    .bind(s.seq)
+                    .execute(&mut **tx)
+                    .await?;
                 Ok(())
             }
         }

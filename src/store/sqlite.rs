@@ -133,3 +133,4 @@ impl SqliteStore {
 impl_store!(SqliteStore);
 impl_police_store!(SqliteStore);
 impl_privacy_store!(SqliteStore);
+impl_log_store!(SqliteStore);

@@ -332,10 +332,66 @@ pub struct CheckinPage {
     pub persons: String,
     pub seals: Vec<SealLine>,
     pub receipt_json: String,
+    /// The printable receipt page.
+    pub receipt_print: String,
     /// The police review's sealed outcome, if any (never the note).
     pub resolution: Option<String>,
     /// For the tenant only: their data, its recipients and its erasure.
     pub privacy: Option<super::tenant::TenantPrivacy>,
+}
+
+/// A printable receipt: its QR code, its seals and the checkpoint they are proven in.
+#[derive(Template)]
+#[template(path = "receipt_print.html")]
+pub struct ReceiptPrintPage {
+    pub back: String,
+    pub checkin_id: String,
+    pub qr_url: Option<String>,
+    pub seals: Vec<PrintedSeal>,
+    pub origin: String,
+    pub tree_size: u64,
+    pub root_hash: String,
+    pub receipt_json: String,
+}
+
+pub struct PrintedSeal {
+    pub event: String,
+    pub time: String,
+    pub leaf: String,
+}
+
+/// The printable receipt of a check-in; `qr_url` serves its QR code.
+pub async fn receipt_print_page(app: &App, checkin_id: &str, back: String, qr_url: String, receipt_json: String) -> Result<ReceiptPrintPage, ApiError> {
+    let receipt = checkins::receipt_of(app, checkin_id).await?;
+    let qr = crate::seal::receipt_qr::encode(&receipt).is_ok().then_some(qr_url);
+    let checkpoint = receipt.checkpoint.as_deref().unwrap_or_default();
+    let mut lines = checkpoint.lines();
+    let (origin, tree_size, root_hash) = (lines.next().unwrap_or_default().to_owned(), lines.next().and_then(|l| l.parse().ok()).unwrap_or(0), lines.next().unwrap_or_default().to_owned());
+    let seals = receipt
+        .seals
+        .iter()
+        .map(|s| {
+            let payload = crate::seal::jws::parse(&s.jws).ok().and_then(|p| serde_json::from_slice::<crate::seal::payload::SealPayload>(&p.payload).ok());
+            PrintedSeal {
+                event: payload.as_ref().map(|p| p.event.clone()).unwrap_or_default(),
+                time: payload.map(|p| p.time).unwrap_or_default(),
+                leaf: s.log.as_ref().map(|l| l.leaf_index.to_string()).unwrap_or_else(|| "-".into()),
+            }
+        })
+        .collect();
+    Ok(ReceiptPrintPage { back, checkin_id: checkin_id.to_owned(), qr_url: qr, seals, origin, tree_size, root_hash, receipt_json })
+}
+
+pub async fn receipt_print(State(app): State<App>, landlord: WebLandlord, Path(id): Path<String>) -> Response {
+    let result = async {
+        let (c, _) = checkins::readable(&app, None, Some(&landlord.user), &id).await?;
+        receipt_print_page(&app, &c.id, format!("/checkins/{id}"), format!("/v1/checkins/{id}/receipt.svg"), format!("/v1/checkins/{id}/receipt")).await
+    }
+    .await;
+    match result {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => error_page(e),
+    }
 }
 
 pub struct SealLine {
@@ -361,6 +417,10 @@ pub async fn checkin_page(app: &App, c: CheckinRecord, heading: &str, back: Opti
             .into_iter()
             .map(|s| SealLine { event: s.event.as_str().to_owned(), time: s.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(), jws: s.jws })
             .collect(),
+        receipt_print: match receipt_json.strip_suffix("/receipt.json") {
+            Some(tenant_base) => format!("{tenant_base}/print"),
+            None => format!("/checkins/{}/print", c.id),
+        },
         receipt_json,
         privacy: None,
     })
