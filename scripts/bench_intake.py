@@ -11,11 +11,14 @@ For each database and each concurrency it runs, one after the other:
 * hospes: `hospes serve` (release, HOSPES_WORKERS=0 so that only intake touches the database)
   loaded by `wrk` (Debian's package) with a Lua script that cycles through 500 different tenants
   from the simulated registry's population, submitting with the property's invitation;
-* raw: the same four INSERTs that one accepted check-in makes (checkins, checkin_persons, seals,
-  jobs), in one transaction, with the bytes of a real accepted check-in (encrypted columns, JWS)
-  and fresh keys, at the same concurrency: `pgbench -f` with a generated script on PostgreSQL; on
-  SQLite a small Python program with hospes's pragmas (WAL, synchronous=FULL, foreign keys,
-  secure_delete, BEGIN IMMEDIATE; one connection per client).
+* raw: the writes that one accepted check-in makes, in one transaction, with the bytes of a real
+  accepted check-in (encrypted columns, JWS) and fresh keys, at the same concurrency: the INSERTs
+  into checkins, checkin_persons, seals and jobs, and the transparency-log append (the `tlog_head`
+  row updated and so locked until commit, two stored hashes inserted, the seal's leaf index) —
+  without computing the Merkle hashes, which favours raw. `pgbench -f` with a generated script on
+  PostgreSQL; on SQLite a small Python program with hospes's pragmas (WAL, synchronous=FULL,
+  foreign keys, secure_delete, BEGIN IMMEDIATE; one connection per client). Raw writes into a
+  copy of hospes's database (pg_dump / SQLite backup) so that its fake hashes never reach hospes's log.
 
 It prints a Markdown table: throughput (check-ins or transactions per second), p50/p99 latency
 (ms), the ratio hospes/raw, and the peak resident memory (VmHWM) of `serve`. With `--photos DIR`
@@ -171,9 +174,16 @@ def pgbench(url, checkin_id, concurrency, duration, tmp):
     for t in ("checkin_persons", "seals", "jobs"):
         rows[t]["checkin_id"] = new_id
     script = os.path.join(tmp, "intake.sql")
+    if "leaf_index" in rows["seals"]:
+        rows["seals"]["leaf_index"] = ":tree_size - 1"
     with open(script, "w") as f:
         f.write("\\set r random(1, 1000000000000)\nBEGIN;\n")
         for table, _ in TABLES:
+            if table == "seals" and "leaf_index" in rows["seals"]:
+                f.write("UPDATE tlog_head SET tree_size = tree_size + 1 WHERE id = 1 RETURNING tree_size \\gset\n")
+                f.write("INSERT INTO tlog_hashes (stored_index, hash) VALUES (1000000000000 + 2 * :tree_size, sha256(:r::text::bytea)), "
+                        "(1000000000001 + 2 * :tree_size, sha256(:client_id::text::bytea));\n")
+                f.write("UPDATE tlog_head SET root_hash = sha256((:r + 1)::text::bytea) WHERE id = 1;\n")
             cols = list(rows[table])
             f.write(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(rows[table][c] for c in cols)});\n")
         f.write("END;\n")
@@ -223,6 +233,12 @@ def sqlite_raw(path, checkin_id, concurrency, duration):
                     values["receipt_token_hash"] = os.urandom(32)
                 else:
                     values["checkin_id"] = new_id
+                if t == "seals" and "leaf_index" in values:
+                    size = db.execute("UPDATE tlog_head SET tree_size = tree_size + 1 WHERE id = 1 RETURNING tree_size").fetchone()[0]
+                    db.execute("INSERT INTO tlog_hashes (stored_index, hash) VALUES (?, ?), (?, ?)",
+                               (10**12 + 2 * size, os.urandom(32), 10**12 + 2 * size + 1, os.urandom(32)))
+                    db.execute("UPDATE tlog_head SET root_hash = ? WHERE id = 1", (os.urandom(32),))
+                    values["leaf_index"] = size - 1
                 db.execute(sql, list(values.values()))
             db.execute("COMMIT")
             mine.append((time.perf_counter() - t0) * 1000)
@@ -288,12 +304,24 @@ def main():
             status, first = request(svc.port, "POST", "/v1/checkins", svc.body(svc.people[0]))
             assert status == 202, (status, first)
             template = first["id"]
+            if db == "postgres":
+                raw_url = f"{args.postgres}/hospes_raw"
+                subprocess.run(["psql", f"{args.postgres}/postgres", "-qc", "DROP DATABASE IF EXISTS hospes_raw"], check=True)
+                subprocess.run(["psql", f"{args.postgres}/postgres", "-qc", "CREATE DATABASE hospes_raw"], check=True)
+                dump = subprocess.run(["pg_dump", url], capture_output=True, check=True).stdout
+                subprocess.run(["psql", "-q", raw_url], input=dump, capture_output=True, check=True)
+            else:
+                raw_path = f"{tmp}/raw.db"
+                src, dst = sqlite3.connect(f"{tmp}/hospes.db"), sqlite3.connect(raw_path)
+                src.backup(dst)
+                src.close()
+                dst.close()
             for c in map(int, args.concurrency.split(",")):
                 h = wrk(svc, c, args.duration, tmp)
                 if db == "postgres":
-                    r = pgbench(url, template, c, args.duration, tmp)
+                    r = pgbench(raw_url, template, c, args.duration, tmp)
                 else:
-                    r = sqlite_raw(f"{tmp}/hospes.db", template, c, args.duration)
+                    r = sqlite_raw(raw_path, template, c, args.duration)
                 results.append((db, c, h, r, vm_hwm_mb(svc.proc.pid)))
                 print(f"{db} c={c}: hospes {h['rate']:.0f}/s p50 {h['p50']:.1f} p99 {h['p99']:.1f} ms (non-2xx {h['non2xx']}) | "
                       f"raw {r['rate']:.0f}/s p50 {r['p50']:.1f} p99 {r['p99']:.1f} ms | ratio {h['rate'] / r['rate']:.2f}",
@@ -301,10 +329,11 @@ def main():
         finally:
             svc.stop()
             if db == "postgres":
-                subprocess.run(["psql", f"{args.postgres}/postgres", "-qc", "DROP DATABASE IF EXISTS hospes_bench"])
+                for name in ("hospes_bench", "hospes_raw"):
+                    subprocess.run(["psql", f"{args.postgres}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"])
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"\nIntake, {args.duration} s per row, one person per check-in; raw = the same four INSERTs in one transaction.\n")
+    print(f"\nIntake, {args.duration} s per row, one person per check-in; raw = the same writes (four rows and the log append) in one transaction.\n")
     print("| database | concurrency | hospes check-ins/s | p50 / p99 ms | raw tx/s | p50 / p99 ms | hospes/raw | serve peak RSS MB | non-2xx |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for db, c, h, r, rss in results:

@@ -22,6 +22,8 @@ const CLAIM_SQL: &str = "WITH claimed AS ( \
 pub struct PgStore {
     pool: PgPool,
     cipher: Option<std::sync::Arc<crate::privacy::DataCipher>>,
+    /// The queue to this store's group-commit writer (see [`super::group`]).
+    group: super::group::GroupCommit,
 }
 
 impl Backend for PgStore {
@@ -39,7 +41,7 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        Ok(PgStore { pool, cipher: None })
+        Ok(PgStore { pool, cipher: None, group: Default::default() })
     }
 
     fn pool(&self) -> &PgPool {
@@ -52,6 +54,11 @@ impl PgStore {
     }
 
     /// The same store, encrypting personal data with `cipher` (or refusing to touch it: `None`).
+    /// The same store without a group-commit queue: the writer's own handle.
+    fn detached(&self) -> Self {
+        Self { group: Default::default(), ..self.clone() }
+    }
+
     pub fn with_cipher(mut self, cipher: Option<std::sync::Arc<crate::privacy::DataCipher>>) -> Self {
         self.cipher = cipher;
         self

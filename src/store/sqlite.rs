@@ -27,6 +27,8 @@ pub struct SqliteStore {
     /// Other processes on the same file still queue at the database lock under `busy_timeout`.
     write_pool: SqlitePool,
     cipher: Option<std::sync::Arc<crate::privacy::DataCipher>>,
+    /// The queue to this store's group-commit writer (see [`super::group`]).
+    group: super::group::GroupCommit,
 }
 
 impl Backend for SqliteStore {
@@ -70,7 +72,7 @@ impl SqliteStore {
                 .connect_with(options)
                 .await?,
         };
-        Ok(SqliteStore { pool, write_pool, cipher: None })
+        Ok(SqliteStore { pool, write_pool, cipher: None, group: Default::default() })
     }
 
     fn pool(&self) -> &SqlitePool {
@@ -83,6 +85,11 @@ impl SqliteStore {
     }
 
     /// The same store, encrypting personal data with `cipher` (or refusing to touch it: `None`).
+    /// The same store without a group-commit queue: the writer's own handle.
+    fn detached(&self) -> Self {
+        Self { group: Default::default(), ..self.clone() }
+    }
+
     pub fn with_cipher(mut self, cipher: Option<std::sync::Arc<crate::privacy::DataCipher>>) -> Self {
         self.cipher = cipher;
         self
