@@ -192,6 +192,25 @@ impl PersonRow {
 }
 
 /// The columns of a person's row, encrypted for that row, with the blind index.
+/// The leaves a group commit has given out: the next leaf index, and the seals (their JWS, the
+/// leaf data) to append, in order.
+pub(crate) struct LeafCursor {
+    pub(crate) next: u64,
+    pub(crate) jws: Vec<String>,
+}
+
+impl LeafCursor {
+    /// Where the cursor is, to go back there when a write is rolled back to its savepoint.
+    pub(crate) fn mark(&self) -> (u64, usize) {
+        (self.next, self.jws.len())
+    }
+
+    pub(crate) fn reset(&mut self, (next, len): (u64, usize)) {
+        self.next = next;
+        self.jws.truncate(len);
+    }
+}
+
 /// The encrypted columns of an accepted check-in, made before its transaction.
 pub(crate) struct CheckinColumns {
     pub(super) contact: ContactColumns,
@@ -759,6 +778,7 @@ macro_rules! impl_store {
                 tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
                 c: &$crate::store::NewCheckin,
                 columns: &$crate::store::shared::CheckinColumns,
+                leaves: &mut $crate::store::shared::LeafCursor,
             ) -> $crate::store::StoreResult<()> {
                 let r = &c.record;
                 let (contact, persons) = (&columns.contact, &columns.persons);
@@ -812,7 +832,7 @@ macro_rules! impl_store {
                     .execute(&mut **tx)
                     .await?;
                 }
-                Self::insert_seal(tx, &c.first_seal).await?;
+                Self::insert_seal_with(tx, &c.first_seal, Some(leaves)).await?;
                 let j = &c.job;
                 sqlx::query(
                     "INSERT INTO jobs (kind, checkin_id, payload, state, attempts, max_attempts, run_at, created_at, updated_at) \
@@ -833,9 +853,14 @@ macro_rules! impl_store {
             async fn event_in_tx(
                 tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
                 w: &$crate::store::EventWrite,
+                leaves: &mut $crate::store::shared::LeafCursor,
             ) -> $crate::store::StoreResult<bool> {
                 sqlx::query("SAVEPOINT hospes_event").execute(&mut **tx).await?;
-                let applied = Self::apply_event(tx, w).await?;
+                let before = leaves.mark();
+                let applied = Self::apply_event_with(tx, w, Some(&mut *leaves)).await?;
+                if !applied {
+                    leaves.reset(before);
+                }
                 if !applied {
                     sqlx::query("ROLLBACK TO SAVEPOINT hospes_event").execute(&mut **tx).await?;
                 } else if w.new_status == $crate::domain::CheckinStatus::Purged {
@@ -917,18 +942,34 @@ macro_rules! impl_store {
                 batch: &[$crate::store::group::Pending],
             ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<bool>>> {
                 let mut tx = self.begin_write().await?;
+                // Take the log's write lock first: the seals of the group get the next leaf
+                // indexes as they are written, and their leaves are appended at the end, at once.
+                let size: i64 = sqlx::query_scalar("UPDATE tlog_head SET tree_size = tree_size WHERE id = 1 RETURNING tree_size")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let base = u64::try_from(size).map_err(|_| $crate::store::StoreError::Corrupt("negative tree size".into()))?;
+                let mut leaves = $crate::store::shared::LeafCursor { next: base, jws: Vec::new() };
                 let mut results = Vec::with_capacity(batch.len());
                 for p in batch {
                     sqlx::query("SAVEPOINT hospes_write").execute(&mut *tx).await?;
+                    let before = leaves.mark();
                     let r = match &p.op {
-                        $crate::store::group::GroupOp::Accept(a) => Self::accept_in_tx(&mut tx, &a.0, &a.1).await.map(|_| true),
-                        $crate::store::group::GroupOp::Event(w) => Self::event_in_tx(&mut tx, w).await,
+                        $crate::store::group::GroupOp::Accept(a) => Self::accept_in_tx(&mut tx, &a.0, &a.1, &mut leaves).await.map(|_| true),
+                        $crate::store::group::GroupOp::Event(w) => Self::event_in_tx(&mut tx, w, &mut leaves).await,
                     };
                     if r.is_err() {
                         sqlx::query("ROLLBACK TO SAVEPOINT hospes_write").execute(&mut *tx).await?;
+                        leaves.reset(before);
                     }
                     sqlx::query("RELEASE SAVEPOINT hospes_write").execute(&mut *tx).await?;
                     results.push(r);
+                }
+                if !leaves.jws.is_empty() {
+                    let refs: Vec<&[u8]> = leaves.jws.iter().map(|j| j.as_bytes()).collect();
+                    let first = Self::log_append_tx(&mut tx, &refs).await?;
+                    if first != base {
+                        return Err($crate::store::StoreError::Corrupt("the log moved while its lock was held".into()));
+                    }
                 }
                 tx.commit().await?;
                 Ok(results)
@@ -937,6 +978,14 @@ macro_rules! impl_store {
             async fn apply_event(
                 tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
                 w: &$crate::store::EventWrite,
+            ) -> $crate::store::StoreResult<bool> {
+                Self::apply_event_with(tx, w, None).await
+            }
+
+            async fn apply_event_with(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                w: &$crate::store::EventWrite,
+                leaves: Option<&mut $crate::store::shared::LeafCursor>,
             ) -> $crate::store::StoreResult<bool> {
                 let expected = [w.expected.as_str(), if w.expected == $crate::domain::CheckinStatus::Submitted { "checking" } else { w.expected.as_str() }];
                 let updated = sqlx::query(
@@ -953,34 +1002,51 @@ macro_rules! impl_store {
                 .execute(&mut **tx)
                 .await?
                 .rows_affected();
-                Ok(updated == 1 && match Self::insert_seal(tx, &w.seal).await {
+                if updated != 1 {
+                    return Ok(false);
+                }
+                Ok(match Self::insert_seal_with(tx, &w.seal, leaves).await {
                     Ok(()) => true,
                     Err($crate::store::StoreError::Conflict(_)) => false,
                     Err(e) => return Err(e),
                 })
             }
 
-            async fn insert_seal(
+            /// Inserts a seal and makes it a leaf of the transparency log in the same transaction
+            /// (no seal without a leaf, no gap): appended at once (`leaves: None`, taking the log
+            /// lock), or, in a group commit, given the next leaf index of the group, whose leaves
+            /// `commit_group` appends together before it commits.
+            async fn insert_seal_with(
                 tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
                 s: &$crate::store::SealRecord,
+                leaves: Option<&mut $crate::store::shared::LeafCursor>,
             ) -> $crate::store::StoreResult<()> {
-                sqlx::query("INSERT INTO seals (checkin_id, seq, event, jws, created_at) VALUES ($1, $2, $3, $4, $5)")
+                let grouped_index = leaves.as_ref().map(|l| l.next);
+                sqlx::query("INSERT INTO seals (checkin_id, seq, event, jws, created_at, leaf_index) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(&s.checkin_id)
                     .bind(s.seq)
                     .bind(s.event.as_str())
                     .bind(&s.jws)
                     .bind(s.created_at)
+                    .bind(grouped_index.map($crate::store::tlog::to_i64).transpose()?)
                     .execute(&mut **tx)
                     .await
                     .map_err($crate::store::shared::conflict)?;
-                // The seal's leaf, in the same transaction: no seal without a leaf, no gap.
-                let leaf_index = Self::log_append_tx(tx, &[s.jws.as_bytes()]).await?;
-                sqlx::query("UPDATE seals SET leaf_index = $1 WHERE checkin_id = $2 AND seq = $3")
-                    .bind($crate::store::tlog::to_i64(leaf_index)?)
-                    .bind(&s.checkin_id)
-                    .bind(s.seq)
-                    .execute(&mut **tx)
-                    .await?;
+                match leaves {
+                    Some(l) => {
+                        l.next += 1;
+                        l.jws.push(s.jws.clone());
+                    }
+                    None => {
+                        let leaf_index = Self::log_append_tx(tx, &[s.jws.as_bytes()]).await?;
+                        sqlx::query("UPDATE seals SET leaf_index = $1 WHERE checkin_id = $2 AND seq = $3")
+                            .bind($crate::store::tlog::to_i64(leaf_index)?)
+                            .bind(&s.checkin_id)
+                            .bind(s.seq)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                }
                 Ok(())
             }
         }
