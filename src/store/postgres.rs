@@ -34,8 +34,11 @@ impl PgStore {
     pub const BACKEND: &'static str = "postgres";
 
     pub async fn connect(url: &str) -> StoreResult<PgStore> {
+        // Connections per process (HOSPES_DATABASE_MAX_CONNECTIONS, default 16): every worker,
+        // request and the group-commit writer borrow one per statement or transaction.
+        let max = std::env::var("HOSPES_DATABASE_MAX_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(16);
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(max)
             // Opened at start-up, so the first burst does not wait for connections.
             .min_connections(4)
             .acquire_timeout(Duration::from_secs(10))
