@@ -12,12 +12,14 @@ pub mod identity;
 pub mod invitation;
 pub mod privacy;
 pub mod jobs;
+pub mod partners;
 pub mod police;
 pub mod qr;
 pub mod registry;
 pub mod seal;
 pub mod serve;
 pub mod store;
+pub mod webhooks;
 
 /// Where the shared test corpora live (`shared/testdata`: QR photos, identity vectors).
 /// Used by tests and benchmarks only: `HOSPES_TESTDATA` if set, else the `shared/testdata` folder

@@ -20,6 +20,8 @@ mod shared;
 pub mod police;
 #[macro_use]
 pub mod privacy;
+#[macro_use]
+pub mod partners;
 mod postgres;
 mod sqlite;
 
@@ -27,6 +29,9 @@ pub use police::{
     CompletedEnrolment, Enrolment, Jurisdiction, PoliceStore, RecoveryCode, ResolutionRecord, ReviewQuery, ReviewRow,
 };
 pub use postgres::PgStore;
+pub use partners::{
+    CheckinPage, IdempotentResponse, Partner, PartnerKey, PartnerStore, WebhookAttempt, WebhookEndpoint, WebhookEvent,
+};
 pub use privacy::{ErasureCandidate, PrivacyStore};
 pub use sqlite::SqliteStore;
 
@@ -154,6 +159,8 @@ pub struct CheckinRecord {
     pub erase_after: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The partner system that submitted it (see [`crate::partners`]), if one did.
+    pub partner_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,7 +268,7 @@ pub enum JobRelease {
 /// methods (blind index, erasure, re-encryption) are in [`PrivacyStore`]; the police workspace's
 /// methods are in [`PoliceStore`].
 #[async_trait]
-pub trait Store: PrivacyStore + PoliceStore + Send + Sync + 'static {
+pub trait Store: PrivacyStore + PoliceStore + PartnerStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies the migrations of this backend.

@@ -69,4 +69,5 @@ impl PgStore {
 
 impl_store!(PgStore);
 impl_police_store!(PgStore);
+impl_partner_store!(PgStore);
 impl_privacy_store!(PgStore);

@@ -86,4 +86,5 @@ impl SqliteStore {
 
 impl_store!(SqliteStore);
 impl_police_store!(SqliteStore);
+impl_partner_store!(SqliteStore);
 impl_privacy_store!(SqliteStore);

@@ -65,3 +65,33 @@ fn the_committed_openapi_document_is_what_the_code_generates() {
         "openapi.yaml is out of date: regenerate it with `HOSPES_UPDATE_OPENAPI=1 cargo test --test api openapi`"
     );
 }
+
+#[tokio::test]
+async fn webhooks_verify_with_the_standard_webhooks_library_and_pynacl() {
+    let Some(python) = python() else {
+        eprintln!("webhook interop skipped: set HOSPES_PYTHON to a Python with standardwebhooks and pynacl (.ci/run does)");
+        return;
+    };
+    use crate::partners::webhooks::{Receiver, endpoint};
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let (property, key) = crate::partners::madrid_partner(&app).await;
+    let ep = endpoint(&app, &key, &receiver.url).await;
+    crate::partners::post(&app, &key, "/v1/checkins", &crate::partners::partner_checkin(&property)).await;
+    app.drain_jobs().await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 2);
+    let keys: Value = app.client.get(app.url("/.well-known/webhook-keys")).send().await.unwrap().json().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/standard_webhooks_verify.py");
+    for (i, r) in got.iter().enumerate() {
+        let case = json!({"headers": r.headers, "body": String::from_utf8(r.body.clone()).unwrap(),
+            "secret": ep["secret"], "public_key": keys["keys"][0]["public_key"]});
+        let file = dir.path().join(format!("webhook-{i}.json"));
+        std::fs::write(&file, case.to_string()).unwrap();
+        let out = std::process::Command::new(&python).arg(script).arg(&file).output().expect("run python");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("VALID"), "{stdout}");
+    }
+}

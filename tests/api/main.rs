@@ -8,6 +8,7 @@ mod helpers;
 mod interop;
 mod journey;
 mod pages;
+mod partners;
 mod police;
 mod police_pages;
 mod police_store_story;

@@ -9,11 +9,14 @@ use utoipa_axum::routes;
 use crate::app::App;
 
 pub mod auth;
+pub mod batch;
 pub mod checkins;
 pub mod credentials;
 pub mod documents;
 pub mod police;
+pub mod partners_admin;
 pub mod properties;
+pub mod webhooks;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,9 +34,25 @@ with a stable `code`; see the `Problem` and `ProblemCode` schemas.",
         (name = "properties", description = "A landlord's properties and their check-in QR codes"),
         (name = "checkins", description = "Check-ins, their status and their sealed receipts"),
         (name = "documents", description = "Document numbers and machine-readable zones, validated as at intake"),
+        (name = "partners", description = "Partner systems with an API key (`Authorization: Bearer hsk_live_...`): \
+check-ins one by one (`POST /v1/checkins` with `property_id`) or in batches, their list by cursor, statuses and receipts. \
+A key holds scopes (`checkins:write`, `checkins:read`, `webhooks:manage`, `seals:read`; a missing one is `403 insufficient_scope`) \
+and jurisdictions (records elsewhere are `404`), and a rate limit per minute (`429 rate_limited` with `Retry-After`, RFC 6585 §4)."),
+        (name = "webhooks", description = "Webhooks after the Standard Webhooks specification: each `POST` carries `webhook-id` (the same on \
+every retry), `webhook-timestamp` (Unix seconds) and `webhook-signature` with `v1,<base64 HMAC-SHA256 keyed with the endpoint's whsec_ secret>` \
+and `v1a,<base64 Ed25519 signature by the key at /.well-known/webhook-keys>` over `{id}.{timestamp}.{body}`. The body is a `WebhookPayload`: \
+ids, type and status, never personal data. Failed deliveries are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 10 h, 15 h and 20 h \
+(about three days); `410 Gone` or a schedule exhausted disables the endpoint. Redirects are not followed; private, loopback and link-local \
+targets are refused."),
+        (name = "idempotency", description = "Every `POST` takes an `Idempotency-Key` header (1 to 255 characters). The first answer to a key \
+(other than 401, 429 and 5xx) is kept for 24 hours with a hash of the request: a retry with the same key and request gets it again \
+(with `idempotent-replayed: true`), the same key with another request is `409 idempotency_key_reused`. Keys are per credential. \
+Signing in and issuing a partner key ignore the header (their answers are credentials and are never stored)."),
+        (name = "admin", description = "The operator's API (an admin's bearer token): partners and their keys"),
         (name = "police", description = "The review of flagged check-ins by police officers of their jurisdiction (second factor required; every opening audited)"),
     ),
-    components(schemas(crate::http::error::Problem, crate::domain::FieldError))
+    components(schemas(crate::http::error::Problem, crate::domain::FieldError, crate::webhooks::WebhookPayload,
+        crate::webhooks::WebhookData, crate::store::WebhookEvent))
 )]
 struct ApiDoc;
 
@@ -49,6 +68,16 @@ impl utoipa::Modify for Extras {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("A token from `POST /v1/auth/login`, or a tenant's receipt token"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "partner_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("hsk_live_")
+                    .description(Some("A partner's API key (`hsk_live_...`), issued by an operator; its scopes are listed per operation"))
                     .build(),
             ),
         );
@@ -77,7 +106,8 @@ pub fn router() -> (axum::Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(properties::qr_svg))
         .routes(routes!(properties::qr_png))
         .routes(routes!(checkins::of_property))
-        .routes(routes!(checkins::submit))
+        .routes(routes!(checkins::submit, batch::list))
+        .routes(routes!(batch::batch))
         .routes(routes!(checkins::get))
         .routes(routes!(checkins::receipt))
         .routes(routes!(credentials::scan))
@@ -86,6 +116,15 @@ pub fn router() -> (axum::Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(police::access))
         .routes(routes!(police::resolve))
         .routes(routes!(police::export))
+        .routes(routes!(webhooks::create, webhooks::list))
+        .routes(routes!(webhooks::get, webhooks::update, webhooks::delete))
+        .routes(routes!(webhooks::rotate_secret))
+        .routes(routes!(webhooks::attempts))
+        .routes(routes!(webhooks::redeliver))
+        .routes(routes!(webhooks::keys))
+        .routes(routes!(partners_admin::create_partner, partners_admin::partners))
+        .routes(routes!(partners_admin::create_key, partners_admin::keys))
+        .routes(routes!(partners_admin::revoke))
         .split_for_parts()
 }
 
