@@ -95,3 +95,29 @@ async fn webhooks_verify_with_the_standard_webhooks_library_and_pynacl() {
         assert!(stdout.contains("VALID"), "{stdout}");
     }
 }
+
+#[tokio::test]
+async fn docs_render_swagger_ui_from_files_served_here_with_no_outside_reference() {
+    let app = TestApp::spawn().await;
+    let resp = app.client.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let csp = resp.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.starts_with("default-src 'self'"), "the browser may fetch nothing from elsewhere: {csp}");
+    let page = resp.text().await.unwrap();
+    let refs: Vec<&str> = page.split(['"', '\'']).filter(|s| s.starts_with('/') || s.contains("://")).collect();
+    assert!(refs.len() >= 3, "{refs:?}");
+    for r in &refs {
+        assert!(r.starts_with('/') && !r.starts_with("//"), "only local references: {r}");
+        let asset = app.client.get(app.url(r)).send().await.unwrap();
+        assert_eq!(asset.status(), 200, "{r}");
+    }
+    let bundle = app.client.get(app.url("/docs/swagger-ui/swagger-ui-bundle.js")).send().await.unwrap();
+    assert_eq!(bundle.headers()["content-type"], "text/javascript");
+    assert!(bundle.text().await.unwrap().contains("SwaggerUIBundle"));
+    let init = app.client.get(app.url("/docs/init.js")).send().await.unwrap().text().await.unwrap();
+    assert!(init.contains("url: \"/openapi.yaml\"") && init.contains("validatorUrl: null"));
+    let license = app.client.get(app.url("/docs/swagger-ui/LICENSE")).send().await.unwrap().text().await.unwrap();
+    assert!(license.contains("Apache License"));
+    let list = app.client.get(app.url("/docs/operations")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("/v1/checkins/batch"));
+}
