@@ -96,9 +96,68 @@ impl utoipa::Modify for Extras {
     }
 }
 
+/// Applies [`problems_everywhere`] to every operation (once the routes have added them).
+fn document_problems(openapi: &mut utoipa::openapi::OpenApi) {
+    {
+        for item in openapi.paths.paths.values_mut() {
+            if let Some(op) = &mut item.post {
+                problems_everywhere(op, true);
+            }
+            for op in [&mut item.get, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+                problems_everywhere(op, false);
+            }
+        }
+    }
+}
+
+/// Problems are `application/problem+json` (RFC 9457 §3), and every operation lists the
+/// problems any request can meet: `400` (a malformed path, query or header), `401` (a credential
+/// that is wrong, expired or revoked) where it takes one, `413` and `415` where it takes a body,
+/// `409` (a reused `Idempotency-Key`) on every `POST`, and `429` (a partner key over its rate)
+/// where a partner key is accepted.
+fn problems_everywhere(op: &mut utoipa::openapi::path::Operation, is_post: bool) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let is_problem = |schema: &Option<RefOr<utoipa::openapi::schema::Schema>>| {
+        matches!(schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"))
+    };
+    for response in op.responses.responses.values_mut() {
+        if let RefOr::T(r) = response {
+            if r.content.get("application/json").is_some_and(|c| is_problem(&c.schema)) {
+                if let Some(c) = r.content.shift_remove("application/json") {
+                    r.content.insert("application/problem+json".into(), c);
+                }
+            }
+        }
+    }
+    let security = op.security.clone().unwrap_or_default();
+    let schemes = serde_json::to_value(&security).unwrap_or_default().to_string();
+    let has_body = op.request_body.is_some();
+    let mut add = |status: &str, description: &str| {
+        op.responses.responses.entry(status.to_owned()).or_insert_with(|| {
+            let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+            RefOr::T(ResponseBuilder::new().description(description).content("application/problem+json", content).build())
+        });
+    };
+    add("400", "`malformed_request`: a path, query or header that cannot be read");
+    if !security.is_empty() {
+        add("401", "`unauthorized`: no credential, or one that is wrong, expired or revoked");
+    }
+    if has_body {
+        add("413", "`payload_too_large`: the body is over the limit");
+        add("415", "`unsupported_media_type`: the body is not `application/json`");
+    }
+    if is_post {
+        add("409", "`idempotency_key_reused`: this `Idempotency-Key` came with another request");
+    }
+    if schemes.contains("partner_key") {
+        add("403", "`insufficient_scope`: the partner key lacks the scope this operation needs");
+        add("429", "`rate_limited`: the partner key is over its rate; `Retry-After` says when to try again (RFC 6585 §4)");
+    }
+}
+
 /// The API routes and their OpenAPI document.
 pub fn router() -> (axum::Router<App>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(properties::create, properties::list))
@@ -125,7 +184,10 @@ pub fn router() -> (axum::Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(partners_admin::create_partner, partners_admin::partners))
         .routes(routes!(partners_admin::create_key, partners_admin::keys))
         .routes(routes!(partners_admin::revoke))
-        .split_for_parts()
+        .split_for_parts();
+    let mut openapi = openapi;
+    document_problems(&mut openapi);
+    (router, openapi)
 }
 
 /// The OpenAPI document as YAML (what `/openapi.yaml` serves and `openapi.yaml` holds).
