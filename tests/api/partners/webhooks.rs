@@ -38,7 +38,9 @@ impl Receiver {
                     g.lock().unwrap().push(Received { headers, body: body.to_vec() });
                     let mut script = s.lock().unwrap();
                     let status = if script.is_empty() { 200 } else { script.remove(0) };
-                    axum::http::StatusCode::from_u16(status).unwrap()
+                    // A redirect points back here: a client that followed it would post twice.
+                    let location = if (300..400).contains(&status) { "/hook" } else { "" };
+                    (axum::http::StatusCode::from_u16(status).unwrap(), [(axum::http::header::LOCATION, location)])
                 }
             }),
         );
@@ -234,4 +236,36 @@ async fn endpoint_urls_must_be_http_and_secrets_rotate() {
     assert_eq!(del.status(), 204);
     let listed: Value = get(&app, &key, "/v1/webhooks/endpoints").await.json().await.unwrap();
     assert_eq!(listed, json!([]));
+}
+
+#[tokio::test]
+async fn without_the_operators_leave_a_loopback_target_is_refused_and_a_redirect_is_not_followed() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let (property, key) = madrid_partner(&app).await;
+    let ep = endpoint(&app, &key, &receiver.url).await;
+    post(&app, &key, "/v1/checkins", &partner_checkin(&property)).await;
+    // A worker of a service configured as in production (no private targets).
+    let mut strict = app.app.clone();
+    strict.partners = std::sync::Arc::new(hospes::partners::Partners::new([3; 32], false));
+    let worker = hospes::jobs::Worker::new(strict);
+    while worker.run_once().await.unwrap() {}
+    assert!(receiver.received().is_empty(), "nothing sent to 127.0.0.1");
+    let attempts_path = format!("/v1/webhooks/endpoints/{}/attempts", ep["id"].as_str().unwrap());
+    let log: Value = get(&app, &key, &attempts_path).await.json().await.unwrap();
+    assert!(!log.as_array().unwrap().is_empty());
+    for a in log.as_array().unwrap() {
+        assert_eq!(a["error"], "refused_address");
+        assert!(a["status_code"].is_null());
+    }
+
+    // A redirect is a failure, never followed.
+    receiver.answer_next(&[307, 307]);
+    app.clock.advance(chrono::Duration::seconds(10));
+    app.drain_jobs().await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 2, "one request per event, no second request to a Location");
+    let log: Value = get(&app, &key, &attempts_path).await.json().await.unwrap();
+    assert_eq!(log[0]["status_code"], 307);
+    assert_eq!(log[0]["error"], "redirect");
 }
