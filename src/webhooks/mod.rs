@@ -17,6 +17,9 @@ use crate::store::WebhookEvent;
 /// The body of a webhook (`application/json`): `{"type", "timestamp", "data": {...}}`, the
 /// envelope Standard Webhooks recommends.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"type": "checkin.verified", "timestamp": "2026-12-01T13:00:05Z",
+    "data": {"checkin_id": "0193a1f2-8d00-7abc-8def-0123456789ab", "status": "verified",
+             "url": "/v1/checkins/0193a1f2-8d00-7abc-8def-0123456789ab"}}))]
 pub struct WebhookPayload {
     /// `checkin.submitted`, `checkin.verified`, `checkin.flagged`, `checkin.rechecked`,
     /// `checkin.resolved`, `checkin.checked_out`, `checkin.purged`.

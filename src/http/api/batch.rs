@@ -133,6 +133,12 @@ pub async fn list(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"items": [{
+    "property_id": "0193a1f2-7c1e-7d55-9a30-5f1c2b3d4e5f",
+    "stay": {"check_in": "2026-12-01T14:00:00+01:00", "check_out": "2026-12-04T11:00:00+01:00"},
+    "persons": [{"given_names": "MARIA", "family_name": "GARCIA", "second_family_name": "LOPEZ", "birth_date": "1990-05-17", "nationality": "ESP",
+                 "document": {"type": "id_card", "number": "12345678Z", "issuing_country": "ESP", "support_number": "ABC123456"}}],
+    "contact": {"phone": "+34 600 000 000"}}]}))]
 pub struct BatchRequest {
     /// 1 to 100 check-ins, each as `POST /v1/checkins` takes it (with `property_id`).
     pub items: Vec<serde_json::Value>,
@@ -163,6 +169,11 @@ pub struct BatchResult {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"accepted": 1, "rejected": 1, "results": [
+    {"index": 0, "outcome": "accepted", "id": "0193a1f2-8d00-7abc-8def-0123456789ab", "status": "submitted",
+     "url": "/v1/checkins/0193a1f2-8d00-7abc-8def-0123456789ab", "receipt_token": "hrt_..."},
+    {"index": 1, "outcome": "rejected", "code": "validation_failed",
+     "errors": [{"field": "persons[0].birth_date", "person": 0, "code": "future", "message": "the birth date is in the future"}]}]}))]
 pub struct BatchResponse {
     pub accepted: usize,
     pub rejected: usize,

@@ -20,6 +20,14 @@ use crate::http::partner::{KeyRights, MaybePartner};
 use crate::store::{CheckinRecord, PartnerKey, Property, Role, User};
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "property_id": "0193a1f2-7c1e-7d55-9a30-5f1c2b3d4e5f",
+    "stay": {"check_in": "2026-12-01T14:00:00+01:00", "check_out": "2026-12-04T11:00:00+01:00"},
+    "persons": [{"given_names": "MARIA", "family_name": "GARCIA", "second_family_name": "LOPEZ",
+                 "birth_date": "1990-05-17", "nationality": "ESP", "sex": "F",
+                 "document": {"type": "id_card", "number": "12345678Z", "issuing_country": "ESP", "support_number": "ABC123456"}}],
+    "contact": {"phone": "+34 600 000 000"}
+}))]
 pub struct CheckinRequest {
     /// The invitation token from the property's QR code (tenant self check-in, no account).
     #[serde(default)]

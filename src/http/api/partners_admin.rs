@@ -27,12 +27,15 @@ impl FromRequestParts<App> for Admin {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "Madrid PMS"}))]
 pub struct PartnerRequest {
     /// A name to recognise the partner by (unique).
     pub name: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"scopes": ["checkins:write", "checkins:read", "webhooks:manage", "seals:read"],
+                          "jurisdictions": ["ES-M"], "rate_per_minute": 600}))]
 pub struct KeyRequest {
     /// Among `checkins:write`, `checkins:read`, `webhooks:manage`, `seals:read`.
     pub scopes: Vec<String>,

@@ -16,6 +16,7 @@ use crate::store::{PartnerKey, WebhookAttempt, WebhookEndpoint};
 use crate::webhooks::{signing, target};
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"url": "https://pms.example/hospes/webhooks"}))]
 pub struct EndpointRequest {
     /// Where to `POST` the events: an absolute `https` (or `http`) URL, no credentials in it.
     pub url: String,
@@ -63,6 +64,7 @@ impl EndpointView {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"event_id": "msg_0193a1f28d007abc8def0123456789ab"}))]
 pub struct RedeliverRequest {
     /// The `webhook-id` of the event to send again.
     pub event_id: String,

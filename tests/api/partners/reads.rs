@@ -111,3 +111,21 @@ async fn reads_carry_an_etag_and_if_none_match_answers_304_until_the_checkin_cha
     let cached = app.client.get(app.url("/v1/checkins")).bearer_auth(&key).header("If-None-Match", &list_etag).send().await.unwrap();
     assert_eq!(cached.status(), 304);
 }
+
+#[tokio::test]
+async fn the_documented_examples_are_accepted_as_they_stand() {
+    let app = TestApp::spawn().await;
+    let (property, key) = madrid_partner(&app).await;
+    let doc: Value = serde_json::from_str(&hospes::http::api::router().1.to_json().unwrap()).unwrap();
+    let example = |name: &str| doc["components"]["schemas"][name]["example"].clone();
+    let mut one = example("CheckinRequest");
+    one["property_id"] = property["id"].clone();
+    let resp = post(&app, &key, "/v1/checkins", &one).await;
+    assert_eq!(resp.status(), 202, "{}", resp.text().await.unwrap());
+    let mut batch = example("BatchRequest");
+    batch["items"][0]["property_id"] = property["id"].clone();
+    let out: Value = post(&app, &key, "/v1/checkins/batch", &batch).await.json().await.unwrap();
+    assert_eq!(out["accepted"], 1, "{out}");
+    let resp = post(&app, &key, "/v1/webhooks/endpoints", &example("EndpointRequest")).await;
+    assert_eq!(resp.status(), 201);
+}
