@@ -34,6 +34,8 @@ pub enum ApiError {
     InsufficientScope(&'static str),
     #[error("this Idempotency-Key was used with a different request")]
     IdempotencyKeyReused,
+    #[error("a request with this Idempotency-Key is still being processed; retry in a moment")]
+    IdempotencyKeyInProgress,
     #[error("the request body is too large (at most {limit_mb} MB)")]
     TooLarge { limit_mb: usize },
     #[error("{0}")]
@@ -83,6 +85,7 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
     ("insufficient_scope", 403, "The API key lacks a scope"),
     ("conflict", 409, "Conflict"),
     ("idempotency_key_reused", 409, "Idempotency-Key reused with another request"),
+    ("idempotency_key_in_progress", 409, "A request with this Idempotency-Key is still running"),
     ("payload_too_large", 413, "Request body too large"),
     ("unsupported_media_type", 415, "Unsupported file type"),
     ("no_qr_code", 422, "No readable QR code"),
@@ -108,6 +111,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::InsufficientScope(_) => "insufficient_scope",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::IdempotencyKeyInProgress => "idempotency_key_in_progress",
             ApiError::TooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMedia(_) => "unsupported_media_type",
             ApiError::NoQrCode(_) => "no_qr_code",

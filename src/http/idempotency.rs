@@ -2,7 +2,10 @@
 //! `draft-ietf-httpapi-idempotency-key-header`): the first answer to a key is stored with a hash
 //! of the request (method, path, query, body); a retry with the same key and the same request
 //! gets that answer again, byte for byte, without running the handler; the same key with another
-//! request is `409 idempotency_key_reused`.
+//! request is `409 idempotency_key_reused`. The key is claimed before the request runs: a retry
+//! that arrives while the first is still running gets `409 idempotency_key_in_progress` (and
+//! should retry later) instead of running twice; a claim left by an instance that died is taken
+//! over after [`CLAIM_SECS`].
 //!
 //! Keys are scoped to the caller's credential (the SHA-256 of its `Authorization` header;
 //! anonymous callers share one scope, so their keys should be random), and kept for
@@ -25,6 +28,8 @@ use crate::store::IdempotentResponse;
 pub const HEADER: &str = "idempotency-key";
 /// How long an answer is replayed.
 pub const RETENTION_HOURS: i64 = 24;
+/// A claim older than this (its request never finished: the instance died) is taken over.
+pub const CLAIM_SECS: i64 = 120;
 /// Longest key accepted.
 pub const MAX_KEY_LEN: usize = 255;
 
@@ -65,9 +70,19 @@ async fn run(app: App, key: String, req: Request, next: Next) -> Result<Response
     hasher.update([0]);
     hasher.update(&bytes);
     let request_hash = hasher.finalize().to_vec();
-    let stored = app.store.idempotent_response(&scope, &key).await.map_err(|e| ApiError::from(e).into_response())?;
+    let store_error = |e: crate::store::StoreError| ApiError::from(e).into_response();
     let now = app.now();
-    if let Some(stored) = stored.filter(|s| s.created_at > now - chrono::Duration::hours(RETENTION_HOURS)) {
+    app.store.purge_idempotent_responses(now - chrono::Duration::hours(RETENTION_HOURS)).await.map_err(store_error)?;
+    // Claim the key before running, so that a retry arriving while the first request still
+    // runs (a client that timed out) is told so instead of running it twice.
+    let stale_before = now - chrono::Duration::seconds(CLAIM_SECS);
+    if !app.store.claim_idempotency_key(&scope, &key, &request_hash, now, stale_before).await.map_err(store_error)? {
+        let Some(stored) = app.store.idempotent_response(&scope, &key).await.map_err(store_error)? else {
+            return Err(ApiError::IdempotencyKeyInProgress.into_response());
+        };
+        if stored.status == 0 {
+            return Err(ApiError::IdempotencyKeyInProgress.into_response());
+        }
         if stored.request_hash != request_hash {
             return Err(ApiError::IdempotencyKeyReused.into_response());
         }
@@ -77,10 +92,12 @@ async fn run(app: App, key: String, req: Request, next: Next) -> Result<Response
     let resp = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     let status = resp.status();
     if status.is_server_error() || status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS {
+        app.store.release_idempotency_key(&scope, &key).await.map_err(store_error)?;
         return Ok(resp);
     }
     let (mut rparts, rbody) = resp.into_parts();
     let Ok(body) = axum::body::to_bytes(rbody, MAX_ANSWER).await else {
+        let _ = app.store.release_idempotency_key(&scope, &key).await;
         return Err(ApiError::internal("an answer too large to keep for Idempotency-Key").into_response());
     };
     let headers: serde_json::Map<String, serde_json::Value> = [header::CONTENT_TYPE, header::LOCATION, header::RETRY_AFTER]
@@ -94,10 +111,7 @@ async fn run(app: App, key: String, req: Request, next: Next) -> Result<Response
         body: body.to_vec(),
         created_at: now,
     };
-    // A concurrent request with the same key stored its answer first: ours still stands for
-    // this caller; later retries get theirs.
-    let _ = app.store.purge_idempotent_responses(now - chrono::Duration::hours(RETENTION_HOURS)).await;
-    app.store.save_idempotent_response(&scope, &key, &record).await.map_err(|e| ApiError::from(e).into_response())?;
+    app.store.save_idempotent_response(&scope, &key, &record).await.map_err(store_error)?;
     rparts.headers.remove(header::CONTENT_LENGTH);
     Ok(Response::from_parts(rparts, Body::from(body)))
 }

@@ -123,9 +123,23 @@ pub trait PartnerStore: Send + Sync + 'static {
     /// Revokes a key; `false` when there is no such live key.
     async fn revoke_partner_key(&self, id: &str, now: DateTime<Utc>) -> StoreResult<bool>;
 
+    /// The record of a key: an answer, or (status 0) a request still running.
     async fn idempotent_response(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotentResponse>>;
-    /// Stores the first answer; `false` when one was stored first (a concurrent request).
+    /// Claims a key for a request about to run (a record with status 0); `false` when another
+    /// request holds it — unless that claim was made before `stale_before` (its instance died),
+    /// which is then taken over.
+    async fn claim_idempotency_key(
+        &self,
+        scope: &str,
+        key: &str,
+        request_hash: &[u8],
+        now: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Stores the answer of the request that claimed the key.
     async fn save_idempotent_response(&self, scope: &str, key: &str, r: &IdempotentResponse) -> StoreResult<bool>;
+    /// Gives a claimed key back without an answer (one not worth replaying: 401, 429, 5xx).
+    async fn release_idempotency_key(&self, scope: &str, key: &str) -> StoreResult<()>;
     /// Forgets answers stored before `before`; returns how many.
     async fn purge_idempotent_responses(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 
@@ -400,6 +414,44 @@ macro_rules! impl_partner_store {
                 }))
             }
 
+            async fn claim_idempotency_key(
+                &self,
+                scope: &str,
+                key: &str,
+                request_hash: &[u8],
+                now: chrono::DateTime<chrono::Utc>,
+                stale_before: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<bool> {
+                let n = sqlx::query(
+                    "INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, headers, body, created_at) \
+                     VALUES ($1, $2, $3, 0, '{}', $4, $5) ON CONFLICT (scope, idem_key) DO NOTHING",
+                )
+                .bind(scope)
+                .bind(key)
+                .bind(request_hash)
+                .bind(Vec::<u8>::new())
+                .bind(now)
+                .execute(self.pool())
+                .await?
+                .rows_affected();
+                if n == 1 {
+                    return Ok(true);
+                }
+                let taken = sqlx::query(
+                    "UPDATE idempotency_keys SET request_hash = $3, created_at = $4 \
+                     WHERE scope = $1 AND idem_key = $2 AND status = 0 AND created_at < $5",
+                )
+                .bind(scope)
+                .bind(key)
+                .bind(request_hash)
+                .bind(now)
+                .bind(stale_before)
+                .execute(self.pool())
+                .await?
+                .rows_affected();
+                Ok(taken == 1)
+            }
+
             async fn save_idempotent_response(
                 &self,
                 scope: &str,
@@ -407,20 +459,28 @@ macro_rules! impl_partner_store {
                 r: &$crate::store::IdempotentResponse,
             ) -> $crate::store::StoreResult<bool> {
                 let n = sqlx::query(
-                    "INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, headers, body, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (scope, idem_key) DO NOTHING",
+                    "UPDATE idempotency_keys SET status = $3, headers = $4, body = $5 \
+                     WHERE scope = $1 AND idem_key = $2 AND status = 0 AND request_hash = $6",
                 )
                 .bind(scope)
                 .bind(key)
-                .bind(&r.request_hash)
                 .bind(r.status)
                 .bind(&r.headers)
                 .bind(&r.body)
-                .bind(r.created_at)
+                .bind(&r.request_hash)
                 .execute(self.pool())
                 .await?
                 .rows_affected();
                 Ok(n == 1)
+            }
+
+            async fn release_idempotency_key(&self, scope: &str, key: &str) -> $crate::store::StoreResult<()> {
+                sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND status = 0")
+                    .bind(scope)
+                    .bind(key)
+                    .execute(self.pool())
+                    .await?;
+                Ok(())
             }
 
             async fn purge_idempotent_responses(&self, before: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<u64> {

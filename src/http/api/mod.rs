@@ -46,7 +46,8 @@ ids, type and status, never personal data. Failed deliveries are retried after 5
 targets are refused."),
         (name = "idempotency", description = "Every `POST` takes an `Idempotency-Key` header (1 to 255 characters). The first answer to a key \
 (other than 401, 429 and 5xx) is kept for 24 hours with a hash of the request: a retry with the same key and request gets it again \
-(with `idempotent-replayed: true`), the same key with another request is `409 idempotency_key_reused`. Keys are per credential. \
+(with `idempotent-replayed: true`), the same key with another request is `409 idempotency_key_reused`, and a retry while the first \
+request is still running is `409 idempotency_key_in_progress` (retry later; it never runs twice). Keys are per credential. \
 Signing in and issuing a partner key ignore the header (their answers are credentials and are never stored)."),
         (name = "admin", description = "The operator's API (an admin's bearer token): partners and their keys"),
         (name = "police", description = "The review of flagged check-ins by police officers of their jurisdiction (second factor required; every opening audited)"),
@@ -147,7 +148,7 @@ fn problems_everywhere(op: &mut utoipa::openapi::path::Operation, is_post: bool)
         add("415", "`unsupported_media_type`: the body is not `application/json`");
     }
     if is_post {
-        add("409", "`idempotency_key_reused`: this `Idempotency-Key` came with another request");
+        add("409", "`idempotency_key_reused`: this `Idempotency-Key` came with another request; `idempotency_key_in_progress`: the first request with it is still running");
     }
     if schemes.contains("partner_key") {
         add("403", "`insufficient_scope`: the partner key lacks the scope this operation needs");

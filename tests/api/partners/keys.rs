@@ -147,3 +147,24 @@ async fn a_body_over_the_limit_is_413_problem_json() {
     let batch = json!({"items": [body]});
     assert_problem(post(&app, &key, "/v1/checkins/batch", &batch).await, 413, "payload_too_large").await;
 }
+
+#[tokio::test]
+async fn a_retry_while_the_first_request_still_runs_is_told_so_and_a_dead_claim_is_taken_over() {
+    let app = TestApp::spawn().await;
+    let (property, key) = madrid_partner(&app).await;
+    let body = partner_checkin(&property);
+    let send = || app.client.post(app.url("/v1/checkins")).bearer_auth(&key).header("Idempotency-Key", "slow").json(&body).send();
+    // The first request holds the key (as it does while its handler runs).
+    let scope = hex::encode(sha2::Digest::finalize(sha2::Digest::chain_update(sha2::Sha256::default(), format!("Bearer {key}"))));
+    let now = app.app.now();
+    assert!(app.app.store.claim_idempotency_key(&scope, "slow", b"hash of the first", now, now).await.unwrap());
+    let resp = send().await.unwrap();
+    assert_problem(resp, 409, "idempotency_key_in_progress").await;
+    let list: Value = get(&app, &key, "/v1/checkins").await.json().await.unwrap();
+    assert_eq!(list["items"], json!([]), "the retry did not run");
+    // The first request never finished (its instance died): after the claim's time, a retry runs.
+    app.clock.advance(chrono::Duration::seconds(hospes::http::idempotency::CLAIM_SECS + 1));
+    assert_eq!(send().await.unwrap().status(), 202);
+    let again = send().await.unwrap();
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+}
