@@ -70,7 +70,8 @@ pub struct WebhookEndpoint {
     pub id: String,
     pub partner_id: String,
     pub url: String,
-    /// `whsec_` and base64 of 32 random bytes (Standard Webhooks).
+    /// `whsec_` and base64 of 32 random bytes (Standard Webhooks), as stored: sealed by
+    /// [`crate::webhooks::seal_secret`].
     pub secret: String,
     pub failures: i64,
     pub disabled_at: Option<DateTime<Utc>>,

@@ -52,7 +52,10 @@ pub async fn run(app: &App, job: &Job, worker: &str) -> Result<(), JobError> {
     let attempt = app.store.webhook_attempt_count(&event.id, &endpoint.id).await? + 1;
     let body = super::payload_bytes(&event);
     let started = Instant::now();
-    let outcome = send(app, &endpoint.url, &endpoint.secret, &event.id, body).await;
+    let outcome = match super::open_secret(&app.vault, &endpoint.id, &endpoint.secret) {
+        Some(secret) => send(app, &endpoint.url, &secret, &event.id, body).await,
+        None => Outcome::Failed { status: None, error: Some("bad_secret".into()) },
+    };
     let duration_ms = started.elapsed().as_millis() as i64;
     let now = app.now();
     let last = job.attempts >= job.max_attempts;

@@ -39,6 +39,19 @@ pub struct WebhookData {
     pub url: String,
 }
 
+/// An endpoint's `whsec_` secret as stored: sealed with the workspace key (see
+/// [`crate::police::vault`]), bound to the endpoint, so a copy of the database alone cannot sign
+/// webhooks.
+pub fn seal_secret(vault: &crate::police::vault::Vault, endpoint_id: &str, secret: &str) -> String {
+    vault.seal(&format!("webhook_endpoints.secret:{endpoint_id}"), secret.as_bytes())
+}
+
+/// The `whsec_` secret of an endpoint from its stored form; `None` when it does not open.
+pub fn open_secret(vault: &crate::police::vault::Vault, endpoint_id: &str, sealed: &str) -> Option<String> {
+    let bytes = vault.open(&format!("webhook_endpoints.secret:{endpoint_id}"), sealed).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
 /// The exact bytes sent for an event (the same on every attempt).
 pub fn payload_bytes(event: &WebhookEvent) -> Vec<u8> {
     let payload = WebhookPayload {

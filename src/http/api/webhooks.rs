@@ -88,18 +88,20 @@ async fn own_endpoint(app: &App, key: &PartnerKey, id: &str) -> Result<WebhookEn
               (status = 415, body = Problem), (status = 429, body = Problem)))]
 pub async fn create(State(app): State<App>, Partner(key): Partner, ApiJson(req): ApiJson<EndpointRequest>) -> Result<Response, ApiError> {
     key.require("webhooks:manage")?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let secret = signing::new_secret();
     let endpoint = WebhookEndpoint {
-        id: uuid::Uuid::now_v7().to_string(),
+        secret: crate::webhooks::seal_secret(&app.vault, &id, &secret),
+        id,
         partner_id: key.partner_id.clone(),
         url: checked_url(&req.url)?,
-        secret: signing::new_secret(),
         failures: 0,
         disabled_at: None,
         disabled_reason: None,
         created_at: app.now(),
     };
     app.store.create_webhook_endpoint(&endpoint).await?;
-    Ok((StatusCode::CREATED, axum::Json(EndpointView::of(endpoint, true))).into_response())
+    Ok((StatusCode::CREATED, axum::Json(EndpointView::of(WebhookEndpoint { secret, ..endpoint }, true))).into_response())
 }
 
 /// The partner's endpoints (without their secrets).
@@ -165,7 +167,8 @@ pub async fn delete(State(app): State<App>, Partner(key): Partner, Path(id): Pat
 pub async fn rotate_secret(State(app): State<App>, Partner(key): Partner, Path(id): Path<String>) -> Result<axum::Json<EndpointView>, ApiError> {
     let endpoint = own_endpoint(&app, &key, &id).await?;
     let secret = signing::new_secret();
-    app.store.update_webhook_endpoint(&endpoint.id, None, Some(&secret), false).await?;
+    let sealed = crate::webhooks::seal_secret(&app.vault, &endpoint.id, &secret);
+    app.store.update_webhook_endpoint(&endpoint.id, None, Some(&sealed), false).await?;
     Ok(axum::Json(EndpointView::of(WebhookEndpoint { secret, ..endpoint }, true)))
 }
 

@@ -269,3 +269,29 @@ async fn without_the_operators_leave_a_loopback_target_is_refused_and_a_redirect
     assert_eq!(log[0]["status_code"], 307);
     assert_eq!(log[0]["error"], "redirect");
 }
+
+#[tokio::test]
+async fn an_endpoint_secret_is_stored_sealed_and_still_signs() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let (property, key) = madrid_partner(&app).await;
+    let ep = endpoint(&app, &key, &receiver.url).await;
+    let stored = app.app.store.webhook_endpoint(ep["id"].as_str().unwrap()).await.unwrap().unwrap();
+    let secret = ep["secret"].as_str().unwrap();
+    assert!(!stored.secret.contains(secret.strip_prefix("whsec_").unwrap()), "not in the clear");
+    assert!(stored.secret.starts_with("pv1."));
+    post(&app, &key, "/v1/checkins", &partner_checkin(&property)).await;
+    app.drain_jobs().await;
+    assert!(receiver.received().iter().all(|r| v1_verifies(r, secret)));
+    assert_eq!(receiver.received().len(), 2);
+
+    // After a rotation, deliveries are signed with the new secret only.
+    let rotate = format!("/v1/webhooks/endpoints/{}/rotate-secret", ep["id"].as_str().unwrap());
+    let rotated: Value = post(&app, &key, &rotate, &json!({})).await.json().await.unwrap();
+    let new_secret = rotated["secret"].as_str().unwrap();
+    post(&app, &key, "/v1/checkins", &partner_checkin(&property)).await;
+    app.drain_jobs().await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 4);
+    assert!(got[2..].iter().all(|r| v1_verifies(r, new_secret) && !v1_verifies(r, secret)));
+}
