@@ -153,6 +153,8 @@ pub trait PartnerStore: Send + Sync + 'static {
     /// Sets the URL, the secret, or re-enables (`enable`: clears the disabled state and failures).
     async fn update_webhook_endpoint(&self, id: &str, url: Option<&str>, secret: Option<&str>, enable: bool) -> StoreResult<bool>;
     async fn webhook_event(&self, id: &str) -> StoreResult<Option<WebhookEvent>>;
+    /// A partner's events, newest first.
+    async fn webhook_events_of(&self, partner_id: &str, limit: i64) -> StoreResult<Vec<WebhookEvent>>;
     /// Records an attempt and its effect on the endpoint in one transaction: a success resets
     /// its failures; a failure counts one; `disable` disables it with that reason.
     async fn record_webhook_attempt(&self, a: &WebhookAttempt, success: bool, disable: Option<&str>) -> StoreResult<()>;
@@ -568,6 +570,16 @@ macro_rules! impl_partner_store {
                 let row: Option<$crate::store::partners::EventRow> =
                     sqlx::query_as("SELECT * FROM webhook_events WHERE id = $1").bind(id).fetch_optional(self.pool()).await?;
                 Ok(row.map(Into::into))
+            }
+
+            async fn webhook_events_of(&self, partner_id: &str, limit: i64) -> $crate::store::StoreResult<Vec<$crate::store::WebhookEvent>> {
+                let rows: Vec<$crate::store::partners::EventRow> =
+                    sqlx::query_as("SELECT * FROM webhook_events WHERE partner_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
+                        .bind(partner_id)
+                        .bind(limit)
+                        .fetch_all(self.pool())
+                        .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn record_webhook_attempt(

@@ -8,6 +8,7 @@ mod helpers;
 mod interop;
 mod journey;
 mod pages;
+mod partner_store_story;
 mod partners;
 mod police;
 mod police_pages;

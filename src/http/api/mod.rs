@@ -181,6 +181,7 @@ pub fn router() -> (axum::Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(webhooks::rotate_secret))
         .routes(routes!(webhooks::attempts))
         .routes(routes!(webhooks::redeliver))
+        .routes(routes!(webhooks::events))
         .routes(routes!(webhooks::keys))
         .routes(routes!(partners_admin::create_partner, partners_admin::partners))
         .routes(routes!(partners_admin::create_key, partners_admin::keys))

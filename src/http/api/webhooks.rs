@@ -204,6 +204,16 @@ pub async fn redeliver(
     Ok(StatusCode::ACCEPTED)
 }
 
+/// The partner's last 100 events, newest first (ids, types, statuses: what the webhooks carry),
+/// to find one to redeliver.
+#[utoipa::path(get, path = "/v1/webhooks/events", tag = "webhooks", security(("partner_key" = ["webhooks:manage"])),
+    responses((status = 200, body = Vec<crate::store::WebhookEvent>), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 429, body = Problem)))]
+pub async fn events(State(app): State<App>, Partner(key): Partner) -> Result<axum::Json<Vec<crate::store::WebhookEvent>>, ApiError> {
+    key.require("webhooks:manage")?;
+    Ok(axum::Json(app.store.webhook_events_of(&key.partner_id, 100).await?))
+}
+
 /// The public key that signs webhooks (`v1a`, Ed25519), as Standard Webhooks publishes it
 /// (`whpk_` + base64) and as a JWK (RFC 8037).
 #[derive(Debug, Serialize, ToSchema)]

@@ -181,6 +181,11 @@ async fn a_410_disables_the_endpoint_and_redelivery_sends_the_same_event_again()
     let resp = app.client.patch(app.url(&ep_path)).bearer_auth(&key).json(&json!({"enabled": true})).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     let first = receiver.received()[0].clone();
+    // The partner finds the lost event in its list of events.
+    let events: Value = get(&app, &key, "/v1/webhooks/events").await.json().await.unwrap();
+    let types: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["checkin.verified", "checkin.submitted"], "newest first");
+    assert_eq!(events[1]["id"], first.headers["webhook-id"].as_str());
     let redeliver = format!("{ep_path}/redeliver");
     let resp = post(&app, &key, &redeliver, &json!({"event_id": first.headers["webhook-id"]})).await;
     assert_eq!(resp.status(), 202);
