@@ -153,6 +153,11 @@ fn problems_everywhere(op: &mut utoipa::openapi::path::Operation, is_post: bool)
     if schemes.contains("partner_key") {
         add("403", "`insufficient_scope`: the partner key lacks the scope this operation needs");
         add("429", "`rate_limited`: the partner key is over its rate; `Retry-After` says when to try again (RFC 6585 §4)");
+        if let Some(RefOr::T(r)) = op.responses.responses.get_mut("429") {
+            let mut header = utoipa::openapi::header::Header::new(utoipa::openapi::schema::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::Integer));
+            header.description = Some("Seconds to wait before the key's next request is accepted (RFC 9110 §10.2.3)".into());
+            r.headers.insert("Retry-After".into(), header);
+        }
     }
 }
 
