@@ -122,12 +122,11 @@ fn problems_everywhere(op: &mut utoipa::openapi::path::Operation, is_post: bool)
         matches!(schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"))
     };
     for response in op.responses.responses.values_mut() {
-        if let RefOr::T(r) = response {
-            if r.content.get("application/json").is_some_and(|c| is_problem(&c.schema)) {
-                if let Some(c) = r.content.shift_remove("application/json") {
-                    r.content.insert("application/problem+json".into(), c);
-                }
-            }
+        if let RefOr::T(r) = response
+            && r.content.get("application/json").is_some_and(|c| is_problem(&c.schema))
+            && let Some(c) = r.content.shift_remove("application/json")
+        {
+            r.content.insert("application/problem+json".into(), c);
         }
     }
     let security = op.security.clone().unwrap_or_default();
