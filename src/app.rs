@@ -36,6 +36,8 @@ pub struct App {
     pub vault: Arc<crate::police::vault::Vault>,
     /// How long each jurisdiction keeps personal data (see [`crate::privacy::retention`]).
     pub retention: crate::privacy::RetentionPolicy,
+    /// Partner keys' rate limits and the webhook signing key (see [`crate::partners`]).
+    pub partners: Arc<crate::partners::Partners>,
 }
 
 /// How a check-in arrived.
@@ -45,6 +47,8 @@ pub enum Channel {
     Invitation,
     /// The landlord, typing or pre-filling from an identity credential.
     Landlord,
+    /// A partner system, with an API key.
+    Partner,
 }
 
 impl Channel {
@@ -52,6 +56,7 @@ impl Channel {
         match self {
             Channel::Invitation => "invitation",
             Channel::Landlord => "landlord",
+            Channel::Partner => "partner",
         }
     }
 }
@@ -129,6 +134,18 @@ impl App {
     /// Accepts a check-in: validates it, then stores it with its first seal (`submitted`) and its
     /// registry-check job in one transaction, and wakes a worker.
     pub async fn submit(&self, property: &Property, input: &SubmissionInput, channel: Channel) -> Result<Accepted, SubmitError> {
+        self.submit_for(property, input, channel, None).await
+    }
+
+    /// [`App::submit`] on behalf of a partner system (`partner_id`), whose webhooks then report
+    /// the check-in's events.
+    pub async fn submit_for(
+        &self,
+        property: &Property,
+        input: &SubmissionInput,
+        channel: Channel,
+        partner_id: Option<String>,
+    ) -> Result<Accepted, SubmitError> {
         let submission = self.validate(property, input).map_err(SubmitError::Invalid)?;
         let now = self.now();
         let id = uuid::Uuid::now_v7().to_string();
@@ -148,6 +165,7 @@ impl App {
             erase_after: self.retention.erase_after(&property.jurisdiction, &submission.stay, now),
             created_at: now,
             updated_at: now,
+            partner_id: partner_id.clone(),
         };
         let payload = self.payload(&record, &submission.persons, Event::Submitted, now, None, None);
         let seal = SealRecord {

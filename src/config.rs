@@ -83,6 +83,12 @@ pub struct Settings {
     /// run `hospes retention purge` from a scheduler instead).
     #[arg(long, env = "HOSPES_RETENTION_INTERVAL_SECS", default_value_t = 3600)]
     pub retention_interval_secs: u64,
+
+    /// Deliver webhooks to private, loopback and link-local addresses too. Off by default (a
+    /// partner could otherwise make the service call into its own network); for tests and
+    /// closed networks only.
+    #[arg(long, env = "HOSPES_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
+    pub webhook_allow_private: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -12,6 +12,7 @@ pub mod identity;
 pub mod invitation;
 pub mod privacy;
 pub mod jobs;
+pub mod partners;
 pub mod police;
 pub mod qr;
 pub mod registry;
@@ -19,6 +20,7 @@ pub mod seal;
 pub mod serve;
 pub mod store;
 pub mod transparency;
+pub mod webhooks;
 
 /// Where the shared test corpora live (`shared/testdata`: QR photos, identity vectors).
 /// Used by tests and benchmarks only: `HOSPES_TESTDATA` if set, else the `shared/testdata` folder

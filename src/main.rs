@@ -52,6 +52,14 @@ enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// Partner systems and their API keys (create, list, issue a key shown once, revoke).
+    /// Settings (HOSPES_* variables or flags) go before the subcommand.
+    Partners {
+        #[command(flatten)]
+        settings: Settings,
+        #[command(subcommand)]
+        command: hospes::partners::cli::PartnersCommand,
+    },
     /// The jurisdictions police officers work in (ISO 3166-2 codes).
     Jurisdictions {
         #[command(subcommand)]
@@ -493,6 +501,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::RegistrySim(args) => registry_sim(args).await?,
         Command::Users { command } => users(command).await?,
+        Command::Partners { settings, command } => hospes::partners::cli::run(open_store(&settings).await?.as_ref(), command).await?,
         Command::Jurisdictions { command } => match command {
             JurisdictionsCommand::Add { code, settings } => hospes::police::cli::add_jurisdiction(&app_of(&settings).await?, &code).await?,
             JurisdictionsCommand::List { settings } => hospes::police::cli::list_jurisdictions(&app_of(&settings).await?).await?,

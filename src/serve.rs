@@ -29,6 +29,8 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
         .context("loading the invitation secret")?;
     let police_key = crate::seal::keyring::secret(&settings.keys_dir, crate::police::vault::KEY_FILE, may_generate)
         .context("loading the police workspace key")?;
+    let webhook_seed = crate::seal::keyring::secret(&settings.keys_dir, crate::partners::WEBHOOK_KEY_FILE, may_generate)
+        .context("loading the webhook signing key")?;
     let cipher = Arc::new(data_cipher(settings)?);
     let url = settings.database_url()?;
     let store = crate::store::connect_encrypted(&url, cipher)
@@ -67,6 +69,7 @@ pub async fn build_app(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Re
         wake: Arc::new(Notify::new()),
         vault: Arc::new(crate::police::vault::Vault::new(police_key)),
         retention: settings.retention()?,
+        partners: Arc::new(crate::partners::Partners::new(webhook_seed, settings.webhook_allow_private)),
     })
 }
 

@@ -30,6 +30,12 @@ pub enum ApiError {
     InvitationRevoked,
     #[error("{0}")]
     Conflict(String),
+    #[error("this API key lacks the scope {0}")]
+    InsufficientScope(&'static str),
+    #[error("this Idempotency-Key was used with a different request")]
+    IdempotencyKeyReused,
+    #[error("a request with this Idempotency-Key is still being processed; retry in a moment")]
+    IdempotencyKeyInProgress,
     #[error("the request body is too large (at most {limit_mb} MB)")]
     TooLarge { limit_mb: usize },
     #[error("{0}")]
@@ -76,7 +82,10 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
     ("invitation_invalid", 401, "Invalid invitation"),
     ("invitation_expired", 401, "Expired invitation"),
     ("invitation_revoked", 401, "Withdrawn invitation"),
+    ("insufficient_scope", 403, "The API key lacks a scope"),
     ("conflict", 409, "Conflict"),
+    ("idempotency_key_reused", 409, "Idempotency-Key reused with another request"),
+    ("idempotency_key_in_progress", 409, "A request with this Idempotency-Key is still running"),
     ("payload_too_large", 413, "Request body too large"),
     ("unsupported_media_type", 415, "Unsupported file type"),
     ("no_qr_code", 422, "No readable QR code"),
@@ -100,6 +109,9 @@ impl ApiError {
             ApiError::InvitationExpired => "invitation_expired",
             ApiError::InvitationRevoked => "invitation_revoked",
             ApiError::Conflict(_) => "conflict",
+            ApiError::InsufficientScope(_) => "insufficient_scope",
+            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::IdempotencyKeyInProgress => "idempotency_key_in_progress",
             ApiError::TooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMedia(_) => "unsupported_media_type",
             ApiError::NoQrCode(_) => "no_qr_code",

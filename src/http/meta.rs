@@ -28,7 +28,21 @@ pub fn router(openapi: &utoipa::openapi::OpenApi) -> axum::Router<App> {
     let openapi_yaml = openapi.to_yaml().expect("the OpenAPI document serialises");
     let docs = axum::response::Html(docs_page(openapi));
     axum::Router::new()
-        .route("/docs", get(move || {
+        .route("/docs", get(|| async { asset("text/html; charset=utf-8", include_bytes!("../../static/docs.html")) }))
+        .route("/docs/init.js", get(|| async { asset("text/javascript", include_bytes!("../../static/docs.js")) }))
+        .route(
+            "/docs/swagger-ui/swagger-ui-bundle.js",
+            get(|| async { asset("text/javascript", include_bytes!("../../static/swagger-ui/swagger-ui-bundle.js")) }),
+        )
+        .route(
+            "/docs/swagger-ui/swagger-ui.css",
+            get(|| async { asset("text/css", include_bytes!("../../static/swagger-ui/swagger-ui.css")) }),
+        )
+        .route(
+            "/docs/swagger-ui/LICENSE",
+            get(|| async { asset("text/plain; charset=utf-8", include_bytes!("../../static/swagger-ui/LICENSE")) }),
+        )
+        .route("/docs/operations", get(move || {
             let docs = docs.clone();
             async move { docs }
         }))
@@ -43,6 +57,12 @@ pub fn router(openapi: &utoipa::openapi::OpenApi) -> axum::Router<App> {
                 async move { ([(header::CONTENT_TYPE, "application/yaml")], yaml) }
             }),
         )
+}
+
+/// A file vendored into the binary (Swagger UI, from the npm package `swagger-ui-dist`; see
+/// `scripts/vendor-swagger-ui.sh`), so that `/docs` sends no request off the machine.
+fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], bytes).into_response()
 }
 
 async fn readyz(State(app): State<App>) -> Response {

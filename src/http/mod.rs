@@ -12,7 +12,10 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod etag;
+pub mod idempotency;
 pub mod meta;
+pub mod partner;
 pub mod web;
 
 /// Largest JSON body accepted, in bytes.
@@ -28,6 +31,7 @@ pub fn router(app: App) -> axum::Router {
         .merge(meta::router(&openapi))
         .merge(web::router())
         .fallback(|| async { error::ApiError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(app.clone(), idempotency::layer))
         .layer(axum::middleware::from_fn(meta::observe))
         // Photos of identity QR codes are the largest bodies; JSON bodies are capped lower by
         // `ApiJson`.

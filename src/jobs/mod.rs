@@ -16,6 +16,10 @@ pub use worker::Worker;
 /// Kind of the job that checks a check-in's persons against the population registry.
 pub const REGISTRY_CHECK: &str = "registry_check";
 
+/// Kind of the job that delivers one webhook event to one endpoint (see
+/// [`crate::webhooks::delivery`]).
+pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
+
 use std::time::Duration;
 
 use rand::Rng;

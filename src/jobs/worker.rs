@@ -70,6 +70,7 @@ impl Worker {
         let heartbeat = self.heartbeat(&job);
         let result = match job.kind.as_str() {
             super::REGISTRY_CHECK => super::registry_check::run(&self.app, &job, &self.id).await,
+            super::WEBHOOK_DELIVERY => crate::webhooks::delivery::run(&self.app, &job, &self.id).await,
             other => Err(super::registry_check::JobError::Permanent(format!("unknown job kind {other}"))),
         };
         heartbeat.abort();

@@ -23,6 +23,8 @@ pub mod police;
 pub mod privacy;
 #[macro_use]
 pub mod tlog;
+#[macro_use]
+pub mod partners;
 mod postgres;
 mod sqlite;
 
@@ -30,6 +32,9 @@ pub use police::{
     CompletedEnrolment, Enrolment, Jurisdiction, PoliceStore, RecoveryCode, ResolutionRecord, ReviewQuery, ReviewRow,
 };
 pub use postgres::PgStore;
+pub use partners::{
+    CheckinPage, IdempotentResponse, Partner, PartnerKey, PartnerStore, WebhookAttempt, WebhookEndpoint, WebhookEvent,
+};
 pub use privacy::{ErasureCandidate, PrivacyStore};
 pub use sqlite::SqliteStore;
 pub use tlog::{LogStore, TreeHead};
@@ -158,6 +163,8 @@ pub struct CheckinRecord {
     pub erase_after: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The partner system that submitted it (see [`crate::partners`]), if one did.
+    pub partner_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,7 +272,7 @@ pub enum JobRelease {
 /// methods (blind index, erasure, re-encryption) are in [`PrivacyStore`]; the police workspace's
 /// methods are in [`PoliceStore`]; the transparency log's in [`LogStore`].
 #[async_trait]
-pub trait Store: PrivacyStore + PoliceStore + LogStore + Send + Sync + 'static {
+pub trait Store: PrivacyStore + PoliceStore + LogStore + PartnerStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies the migrations of this backend.

@@ -101,5 +101,6 @@ impl PgStore {
 
 impl_store!(PgStore);
 impl_police_store!(PgStore);
+impl_partner_store!(PgStore);
 impl_privacy_store!(PgStore);
 impl_log_store!(PgStore);

@@ -78,7 +78,7 @@ impl From<PropertyRow> for Property {
 /// Columns of a check-in joined with its property's landlord.
 pub(super) const CHECKIN_COLUMNS: &str = "c.id, c.property_id, p.landlord_id, c.jurisdiction, c.status, c.flags, \
      c.channel, c.check_in, c.check_out, c.contact_phone, c.contact_email, c.person_count, c.digest_salt, \
-     c.erase_after, c.created_at, c.updated_at";
+     c.erase_after, c.created_at, c.updated_at, c.partner_id";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct CheckinRow {
@@ -98,6 +98,7 @@ pub(super) struct CheckinRow {
     erase_after: DateTime<Utc>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    partner_id: Option<String>,
 }
 
 impl CheckinRow {
@@ -133,6 +134,7 @@ impl CheckinRow {
             digest_salt: r.digest_salt,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            partner_id: r.partner_id,
         })
     }
 }
@@ -785,8 +787,8 @@ macro_rules! impl_store {
                 sqlx::query(
                     "INSERT INTO checkins (id, property_id, jurisdiction, status, flags, channel, check_in, check_out, \
                      contact_phone, contact_email, person_count, digest_salt, receipt_token_hash, created_at, updated_at, \
-                     data_kid, erase_after) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)",
+                     data_kid, erase_after, partner_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17)",
                 )
                 .bind(&r.id)
                 .bind(&r.property_id)
@@ -804,6 +806,7 @@ macro_rules! impl_store {
                 .bind(r.created_at)
                 .bind(&contact.data_kid)
                 .bind(r.erase_after)
+                .bind(&r.partner_id)
                 .execute(&mut **tx)
                 .await
                 .map_err($crate::store::shared::conflict)?;
@@ -1046,6 +1049,41 @@ macro_rules! impl_store {
                             .execute(&mut **tx)
                             .await?;
                     }
+                }
+                Self::enqueue_webhooks(tx, s).await
+            }
+
+            /// The webhook outbox: for a check-in a partner submitted, one event per seal and one
+            /// delivery job per active endpoint of that partner, in the seal's transaction.
+            async fn enqueue_webhooks(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                s: &$crate::store::SealRecord,
+            ) -> $crate::store::StoreResult<()> {
+                let event_id = format!("msg_{}", uuid::Uuid::now_v7().simple());
+                let inserted = sqlx::query(
+                    "INSERT INTO webhook_events (id, partner_id, checkin_id, type, status, created_at) \
+                     SELECT $1, c.partner_id, c.id, $2, c.status, $3 FROM checkins c WHERE c.id = $4 AND c.partner_id IS NOT NULL",
+                )
+                .bind(&event_id)
+                .bind(format!("checkin.{}", s.event.as_str()))
+                .bind(s.created_at)
+                .bind(&s.checkin_id)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+                if inserted == 1 {
+                    sqlx::query(
+                        "INSERT INTO jobs (kind, checkin_id, payload, state, attempts, max_attempts, run_at, created_at, updated_at) \
+                         SELECT $1, NULL, '{\"event\":\"' || $2 || '\",\"endpoint\":\"' || e.id || '\"}', 'ready', 0, $3, $4, $4, $4 \
+                         FROM webhook_endpoints e JOIN webhook_events ev ON ev.partner_id = e.partner_id \
+                         WHERE ev.id = $2 AND e.disabled_at IS NULL",
+                    )
+                    .bind($crate::jobs::WEBHOOK_DELIVERY)
+                    .bind(&event_id)
+                    .bind($crate::webhooks::delivery::MAX_ATTEMPTS)
+                    .bind(s.created_at)
+                    .execute(&mut **tx)
+                    .await?;
                 }
                 Ok(())
             }

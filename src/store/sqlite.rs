@@ -139,5 +139,6 @@ impl SqliteStore {
 
 impl_store!(SqliteStore);
 impl_police_store!(SqliteStore);
+impl_partner_store!(SqliteStore);
 impl_privacy_store!(SqliteStore);
 impl_log_store!(SqliteStore);

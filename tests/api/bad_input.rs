@@ -240,3 +240,13 @@ async fn document_validation_answers_like_intake() {
         .send().await.unwrap().json().await.unwrap();
     assert_eq!((bad["valid"].clone(), bad["error_class"].clone()), (json!(false), json!("checksum")));
 }
+
+#[tokio::test]
+async fn a_scan_that_is_not_multipart_is_a_problem_document() {
+    // Found by schemathesis: axum's own rejection was plain text.
+    let app = TestApp::spawn().await;
+    let token = app.landlord("l@example.com").await;
+    let resp = app.client.post(app.url("/v1/credentials/scan")).bearer_auth(&token).send().await.unwrap();
+    let problem = assert_problem(resp, 400, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["field"], "photo");
+}

@@ -146,6 +146,7 @@ impl TestApp {
             wake: Arc::new(tokio::sync::Notify::new()),
             vault: Arc::new(hospes::police::vault::Vault::new([5; 32])),
             retention: hospes::privacy::RetentionPolicy::default(),
+            partners: Arc::new(hospes::partners::Partners::new([3; 32], true)),
         };
         let router = hospes::http::router(app.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.expect("server runs") });

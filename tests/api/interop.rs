@@ -65,3 +65,59 @@ fn the_committed_openapi_document_is_what_the_code_generates() {
         "openapi.yaml is out of date: regenerate it with `HOSPES_UPDATE_OPENAPI=1 cargo test --test api openapi`"
     );
 }
+
+#[tokio::test]
+async fn webhooks_verify_with_the_standard_webhooks_library_and_pynacl() {
+    let Some(python) = python() else {
+        eprintln!("webhook interop skipped: set HOSPES_PYTHON to a Python with standardwebhooks and pynacl (.ci/run does)");
+        return;
+    };
+    use crate::partners::webhooks::{Receiver, endpoint};
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let (property, key) = crate::partners::madrid_partner(&app).await;
+    let ep = endpoint(&app, &key, &receiver.url).await;
+    crate::partners::post(&app, &key, "/v1/checkins", &crate::partners::partner_checkin(&property)).await;
+    app.drain_jobs().await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 2);
+    let keys: Value = app.client.get(app.url("/.well-known/webhook-keys")).send().await.unwrap().json().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/standard_webhooks_verify.py");
+    for (i, r) in got.iter().enumerate() {
+        let case = json!({"headers": r.headers, "body": String::from_utf8(r.body.clone()).unwrap(),
+            "secret": ep["secret"], "public_key": keys["keys"][0]["public_key"]});
+        let file = dir.path().join(format!("webhook-{i}.json"));
+        std::fs::write(&file, case.to_string()).unwrap();
+        let out = std::process::Command::new(&python).arg(script).arg(&file).output().expect("run python");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("VALID"), "{stdout}");
+    }
+}
+
+#[tokio::test]
+async fn docs_render_swagger_ui_from_files_served_here_with_no_outside_reference() {
+    let app = TestApp::spawn().await;
+    let resp = app.client.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let csp = resp.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.starts_with("default-src 'self'"), "the browser may fetch nothing from elsewhere: {csp}");
+    let page = resp.text().await.unwrap();
+    let refs: Vec<&str> = page.split(['"', '\'']).filter(|s| s.starts_with('/') || s.contains("://")).collect();
+    assert!(refs.len() >= 3, "{refs:?}");
+    for r in &refs {
+        assert!(r.starts_with('/') && !r.starts_with("//"), "only local references: {r}");
+        let asset = app.client.get(app.url(r)).send().await.unwrap();
+        assert_eq!(asset.status(), 200, "{r}");
+    }
+    let bundle = app.client.get(app.url("/docs/swagger-ui/swagger-ui-bundle.js")).send().await.unwrap();
+    assert_eq!(bundle.headers()["content-type"], "text/javascript");
+    assert!(bundle.text().await.unwrap().contains("SwaggerUIBundle"));
+    let init = app.client.get(app.url("/docs/init.js")).send().await.unwrap().text().await.unwrap();
+    assert!(init.contains("url: \"/openapi.yaml\"") && init.contains("validatorUrl: null"));
+    let license = app.client.get(app.url("/docs/swagger-ui/LICENSE")).send().await.unwrap().text().await.unwrap();
+    assert!(license.contains("Apache License"));
+    let list = app.client.get(app.url("/docs/operations")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("/v1/checkins/batch"));
+}

@@ -9,6 +9,8 @@ mod interop;
 mod keys;
 mod journey;
 mod pages;
+mod partner_store_story;
+mod partners;
 mod police;
 mod police_pages;
 mod police_store_story;

@@ -74,6 +74,7 @@ async fn story(store: &dyn Store) {
         erase_after: now + Duration::days(365),
         created_at: now,
         updated_at: now,
+        partner_id: None,
     };
     let seal = |seq, event, jws: &str| SealRecord { checkin_id: "c1".into(), seq, event, jws: jws.into(), created_at: now };
     let new = NewCheckin {

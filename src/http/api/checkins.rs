@@ -16,9 +16,18 @@ use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::invitation::InvitationError;
 use crate::seal::receipt::Receipt;
-use crate::store::{CheckinRecord, Property, Role, User};
+use crate::http::partner::{KeyRights, MaybePartner};
+use crate::store::{CheckinRecord, PartnerKey, Property, Role, User};
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "property_id": "0193a1f2-7c1e-7d55-9a30-5f1c2b3d4e5f",
+    "stay": {"check_in": "2026-12-01T14:00:00+01:00", "check_out": "2026-12-04T11:00:00+01:00"},
+    "persons": [{"given_names": "MARIA", "family_name": "GARCIA", "second_family_name": "LOPEZ",
+                 "birth_date": "1990-05-17", "nationality": "ESP", "sex": "F",
+                 "document": {"type": "id_card", "number": "12345678Z", "issuing_country": "ESP", "support_number": "ABC123456"}}],
+    "contact": {"phone": "+34 600 000 000"}
+}))]
 pub struct CheckinRequest {
     /// The invitation token from the property's QR code (tenant self check-in, no account).
     #[serde(default)]
@@ -100,20 +109,46 @@ pub struct CheckinView {
 pub enum Reader {
     Landlord,
     Tenant,
+    /// The partner system that submitted it (never sees the persons).
+    Partner,
 }
 
 /// Resolves the property a submission is for: by invitation (no account), or by `property_id`
 /// for its landlord.
 pub async fn submission_property(app: &App, user: Option<&User>, req: &CheckinRequest) -> Result<(Property, Channel), ApiError> {
-    match (&req.invitation, &req.property_id) {
+    submission_property_for(app, user, None, req).await.map(|(p, c, _)| (p, c))
+}
+
+/// [`submission_property`], for a partner key too: with `checkins:write`, `property_id` names a
+/// property in one of the key's jurisdictions (`404` otherwise). Returns the partner's id with
+/// the property.
+pub async fn submission_property_for(
+    app: &App,
+    user: Option<&User>,
+    partner: Option<&PartnerKey>,
+    req: &CheckinRequest,
+) -> Result<(Property, Channel, Option<String>), ApiError> {
+    if let Some(key) = partner {
+        key.require("checkins:write")?;
+        let Some(id) = &req.property_id else {
+            return Err(ApiError::malformed("property_id", "a partner key submits with a property_id"));
+        };
+        if req.invitation.is_some() {
+            return Err(ApiError::malformed("invitation", "give either an invitation or a property_id, not both"));
+        }
+        let property = app.store.property(id).await?.filter(|p| key.covers(&p.jurisdiction)).ok_or(ApiError::NotFound)?;
+        return Ok((property, Channel::Partner, Some(key.partner_id.clone())));
+    }
+    let (property, channel) = match (&req.invitation, &req.property_id) {
         (Some(_), Some(_)) => Err(ApiError::malformed("invitation", "give either an invitation or a property_id, not both")),
-        (Some(token), None) => Ok((invited_property(app, token).await?, Channel::Invitation)),
+        (Some(token), None) => Ok::<_, ApiError>((invited_property(app, token).await?, Channel::Invitation)),
         (None, Some(id)) => {
             let user = user.filter(|u| u.role == Role::Landlord).ok_or(ApiError::Unauthorized)?;
             Ok((super::properties::owned(app, &user.id, id).await?, Channel::Landlord))
         }
         (None, None) => Err(ApiError::malformed("invitation", "an invitation token or a property_id is required")),
-    }
+    }?;
+    Ok((property, channel, None))
 }
 
 /// The property an invitation token opens, after checking signature, expiry and epoch.
@@ -144,26 +179,53 @@ pub async fn accepted_response(app: &App, accepted: &Accepted) -> Result<Respons
 }
 
 /// Submits a check-in. With `invitation`: a tenant's self check-in, no account needed. With
-/// `property_id` and the landlord's bearer token: a landlord-assisted check-in. The check-in, its
+/// `property_id` and the landlord's bearer token: a landlord-assisted check-in. With
+/// `property_id` and a partner key (`checkins:write`): a partner's check-in for a property in one
+/// of the key's jurisdictions, reported by the partner's webhooks. The check-in, its
 /// first seal and its registry check are stored in one transaction; the registry check runs in
 /// the background.
 #[utoipa::path(post, path = "/v1/checkins", tag = "checkins", request_body = CheckinRequest,
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("partner_key" = ["checkins:write"])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: see the `idempotency` tag")),
     responses((status = 202, body = CheckinAccepted, headers(("Location" = String))),
               (status = 400, body = crate::http::error::Problem), (status = 401, body = crate::http::error::Problem),
-              (status = 404, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
+              (status = 403, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem),
+              (status = 409, body = crate::http::error::Problem), (status = 413, body = crate::http::error::Problem),
+              (status = 415, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem),
+              (status = 429, body = crate::http::error::Problem)))]
 pub async fn submit(
     State(app): State<App>,
+    MaybePartner(partner): MaybePartner,
     MaybeAuthenticated(user): MaybeAuthenticated,
     ApiJson(req): ApiJson<CheckinRequest>,
 ) -> Result<Response, ApiError> {
-    let (property, channel) = submission_property(&app, user.as_ref(), &req).await?;
-    let accepted = app.submit(&property, &req.submission(), channel).await?;
+    let (property, channel, partner_id) = submission_property_for(&app, user.as_ref(), partner.as_ref(), &req).await?;
+    let accepted = app.submit_for(&property, &req.submission(), channel, partner_id).await?;
     accepted_response(&app, &accepted).await
 }
 
 /// Finds a check-in the caller may read, or `404` (whoever else asks, and whatever id).
 pub async fn readable(app: &App, parts_token: Option<&str>, user: Option<&User>, id: &str) -> Result<(CheckinRecord, Reader), ApiError> {
+    readable_by(app, parts_token, user, None, id).await
+}
+
+/// [`readable`], for a partner key too: its own check-ins in its jurisdictions, with `scope`.
+pub async fn readable_by(
+    app: &App,
+    parts_token: Option<&str>,
+    user: Option<&User>,
+    partner: Option<(&PartnerKey, &'static str)>,
+    id: &str,
+) -> Result<(CheckinRecord, Reader), ApiError> {
+    if let Some((key, scope)) = partner {
+        key.require(scope)?;
+        return match app.store.checkin(id).await? {
+            Some(c) if c.partner_id.as_deref() == Some(key.partner_id.as_str()) && key.covers(&c.jurisdiction) => {
+                Ok((c, Reader::Partner))
+            }
+            _ => Err(ApiError::NotFound),
+        };
+    }
     if let Some(token) = parts_token.filter(|t| t.starts_with("hrt_")) {
         return match app.store.checkin_by_receipt_token(&auth::token_hash(token)).await? {
             Some(c) if c.id == id => Ok((c, Reader::Tenant)),
@@ -214,21 +276,29 @@ pub async fn view(app: &App, checkin: CheckinRecord, with_persons: bool) -> Resu
     })
 }
 
-/// A check-in's status, flags and seals. Readable by the property's landlord and by the tenant
-/// holding the receipt token; `404` for anyone else.
-#[utoipa::path(get, path = "/v1/checkins/{id}", tag = "checkins", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Check-in id")),
-    responses((status = 200, body = CheckinView), (status = 401, body = crate::http::error::Problem),
-              (status = 404, body = crate::http::error::Problem)))]
+/// A check-in's status, flags and seals. Readable by the property's landlord, by the tenant
+/// holding the receipt token, and by the partner that submitted it (key with `checkins:read`,
+/// within its jurisdictions; without the persons); `404` for anyone else. Carries an `ETag`;
+/// `If-None-Match` with it answers `304` (RFC 9110 §13.1.2).
+#[utoipa::path(get, path = "/v1/checkins/{id}", tag = "checkins", security(("bearer" = []), ("partner_key" = ["checkins:read"])),
+    params(("id" = String, Path, description = "Check-in id"),
+           ("If-None-Match" = Option<String>, Header, description = "An `ETag` of an earlier answer")),
+    responses((status = 200, body = CheckinView, headers(("ETag" = String))),
+              (status = 304, description = "Not modified since the `ETag` given in `If-None-Match`", headers(("ETag" = String))),
+              (status = 401, body = crate::http::error::Problem), (status = 403, body = crate::http::error::Problem),
+              (status = 404, body = crate::http::error::Problem), (status = 429, body = crate::http::error::Problem)))]
 pub async fn get(
     State(app): State<App>,
+    headers: axum::http::HeaderMap,
+    MaybePartner(partner): MaybePartner,
     RawToken(token): RawToken,
     MaybeAuthenticated(user): MaybeAuthenticated,
     Path(id): Path<String>,
-) -> Result<axum::Json<CheckinView>, ApiError> {
-    let (checkin, reader) = readable(&app, token.as_deref(), user.as_ref(), &id).await?;
+) -> Result<Response, ApiError> {
+    let partner = partner.as_ref().map(|k| (k, "checkins:read"));
+    let (checkin, reader) = readable_by(&app, token.as_deref(), user.as_ref(), partner, &id).await?;
     let with_persons = matches!(reader, Reader::Landlord | Reader::Tenant);
-    Ok(axum::Json(view(&app, checkin, with_persons).await?))
+    Ok(crate::http::etag::json(&headers, &view(&app, checkin, with_persons).await?))
 }
 
 /// Builds a check-in's receipt: its seals with their inclusion proofs and the log's checkpoint
@@ -242,22 +312,29 @@ pub async fn receipt_of(app: &App, checkin_id: &str) -> Result<Receipt, ApiError
 /// transparency log and the log's signed checkpoint (C2SP `tlog-checkpoint` as a `signed-note`),
 /// so that `hospes verify` checks signature, chain and inclusion offline. `400` when `tree_size`
 /// exceeds the log's size.
-#[utoipa::path(get, path = "/v1/checkins/{id}/receipt", tag = "checkins", security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/checkins/{id}/receipt", tag = "checkins", security(("bearer" = []), ("partner_key" = ["seals:read"])),
     params(("id" = String, Path, description = "Check-in id"),
            ("tree_size" = Option<u64>, Query, description = "Prove the seals in the tree of the log's first `tree_size` leaves \
-            (a checkpoint the reader already holds) instead of the latest; seals newer than that tree are left out")),
-    responses((status = 200, body = Receipt), (status = 400, body = crate::http::error::Problem),
-              (status = 401, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem)))]
+            (a checkpoint the reader already holds) instead of the latest; seals newer than that tree are left out"),
+           ("If-None-Match" = Option<String>, Header, description = "An `ETag` of an earlier answer")),
+    responses((status = 200, body = Receipt, headers(("ETag" = String))),
+              (status = 304, description = "Not modified since the `ETag` given in `If-None-Match`", headers(("ETag" = String))),
+              (status = 400, body = crate::http::error::Problem),
+              (status = 401, body = crate::http::error::Problem), (status = 403, body = crate::http::error::Problem),
+              (status = 404, body = crate::http::error::Problem), (status = 429, body = crate::http::error::Problem)))]
 pub async fn receipt(
     State(app): State<App>,
+    headers: axum::http::HeaderMap,
+    MaybePartner(partner): MaybePartner,
     RawToken(token): RawToken,
     MaybeAuthenticated(user): MaybeAuthenticated,
     Path(id): Path<String>,
     query: ApiQuery,
-) -> Result<axum::Json<Receipt>, ApiError> {
-    let (checkin, _) = readable(&app, token.as_deref(), user.as_ref(), &id).await?;
+) -> Result<Response, ApiError> {
+    let partner = partner.as_ref().map(|k| (k, "seals:read"));
+    let (checkin, _) = readable_by(&app, token.as_deref(), user.as_ref(), partner, &id).await?;
     let tree_size = query.u64("tree_size")?;
-    Ok(axum::Json(crate::transparency::receipt(&app, &checkin.id, tree_size).await?))
+    Ok(crate::http::etag::json(&headers, &crate::transparency::receipt(&app, &checkin.id, tree_size).await?))
 }
 
 /// The receipt's compact text for its QR code (`HR1:` + Base45 of DEFLATE; see

@@ -109,7 +109,14 @@ pub async fn scan_photo(app: &App, photo: bytes::Bytes) -> Result<ScannedCredent
     responses((status = 200, body = ScannedCredential), (status = 401, body = crate::http::error::Problem),
               (status = 413, body = crate::http::error::Problem), (status = 415, body = crate::http::error::Problem),
               (status = 422, body = crate::http::error::Problem)))]
-pub async fn scan(State(app): State<App>, _landlord: Landlord, multipart: Multipart) -> Result<axum::Json<ScannedCredential>, ApiError> {
+pub async fn scan(
+    State(app): State<App>,
+    _landlord: Landlord,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<axum::Json<ScannedCredential>, ApiError> {
+    // A body that is not multipart/form-data (no boundary, another type) is a problem document
+    // like every other error, not axum's plain-text rejection.
+    let multipart = multipart.map_err(|_| ApiError::malformed("photo", "send the photo as multipart/form-data with a boundary"))?;
     let photo = read_photo(multipart).await?;
     Ok(axum::Json(scan_photo(&app, photo).await?))
 }
