@@ -157,13 +157,13 @@ pub fn verify<'k>(
 }
 
 /// Verifies many compact JWS at once with Ed25519 batch verification (one multiscalar
-/// multiplication for all), for checking many receipts. Each seal's `alg` and key are checked as
-/// in [`verify`]; weak (small-order) keys and signatures whose `R` is of small order are refused
-/// up front, as `verify_strict` refuses them, and `s` must be canonical. The batch equation is the
-/// cofactored one (ed25519-dalek), which differs from the strict single check only for
-/// mixed-order points that no honest signer produces under a published key. When the batch
-/// fails, each seal is checked alone with [`verify`] and the first failure is returned with its
-/// index.
+/// multiplication for all, ed25519-dalek's `verify_batch`), for checking many receipts. Each
+/// seal's `alg` and key are checked as in [`verify`], and weak (small-order) keys are refused up
+/// front as `verify_strict` refuses them. Unlike `verify_strict`, the batch does not refuse an
+/// `R` with a small-order component: such a signature still needs the private key to make (`R`
+/// enters the challenge hash), so it is no forgery, only a second encoding that the key's holder
+/// alone can produce. When the batch fails, each seal is checked alone with [`verify`] (strict)
+/// and the first failure is returned with its index.
 pub fn verify_batch<'k>(
     compacts: &[&str],
     find_key: impl Fn(&str) -> Option<&'k VerifyingKey>,
@@ -177,8 +177,7 @@ pub fn verify_batch<'k>(
             return Err((i, JwsError::UnsupportedAlgorithm));
         }
         let key = find_key(&parsed.header.kid).ok_or_else(|| (i, JwsError::UnknownKey(parsed.header.kid.clone())))?;
-        let r_small = VerifyingKey::from_bytes(parsed.signature.r_bytes()).map_or(true, |r| r.is_weak());
-        if key.is_weak() || r_small {
+        if key.is_weak() {
             return Err((i, JwsError::BadSignature));
         }
         messages.push(parsed.signing_input.as_bytes());
