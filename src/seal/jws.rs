@@ -307,7 +307,7 @@ mod tests {
         assert_eq!((header.typ.as_deref(), header.cty.as_deref(), header.iat), (Some(SEAL_TYP), Some("json"), Some(1_700_000_000)));
         assert_eq!((header.x5t_s256, header.x5c), (None, None));
         let cert = b"not really DER".to_vec();
-        let with = sign_seal(&serde_json::json!({}), &k, "kid1", 1, &[cert.clone()]).unwrap();
+        let with = sign_seal(&serde_json::json!({}), &k, "kid1", 1, std::slice::from_ref(&cert)).unwrap();
         let (header, _) = verify(&with.compact, |_| Some(&vk)).unwrap();
         assert_eq!(header.x5t_s256.unwrap(), B64.encode(Sha256::digest(&cert)));
         assert_eq!(header.x5c.unwrap(), vec![base64::engine::general_purpose::STANDARD.encode(&cert)]);
