@@ -25,7 +25,7 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
         /// Workers in this process.
-        #[arg(long, default_value_t = 2)]
+        #[arg(long, default_value_t = 32)]
         count: usize,
     },
     /// Applies the database migrations and exits.

@@ -16,6 +16,7 @@ use crate::privacy::DataCipher;
 
 #[macro_use]
 mod shared;
+mod group;
 #[macro_use]
 pub mod police;
 #[macro_use]

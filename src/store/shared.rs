@@ -1,8 +1,8 @@
 //! The SQL that SQLite and PostgreSQL both understand, written once.
 //!
 //! [`impl_store!`] implements [`super::Store`] for a backend type that provides, as inherent
-//! methods, only what differs between the engines: `BACKEND`, `pool`, `run_migrations`,
-//! `begin_write` (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: `BEGIN`) and `claim_job_inner`
+//! methods, only what differs between the engines: `BACKEND`, `pool`, `writer` (single writes), `run_migrations`,
+//! `begin_write` (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: `BEGIN`), `begin_relaxed` (no wait for the fsync) and `claim_job_inner`
 //! (SQLite: one immediate transaction; PostgreSQL: `FOR UPDATE SKIP LOCKED`). Parameters are
 //! written `$1, $2, ...`, which both engines accept (SQLite binds them by first appearance).
 
@@ -192,6 +192,12 @@ impl PersonRow {
 }
 
 /// The columns of a person's row, encrypted for that row, with the blind index.
+/// The encrypted columns of an accepted check-in, made before its transaction.
+pub(crate) struct CheckinColumns {
+    pub(super) contact: ContactColumns,
+    pub(super) persons: Vec<PersonColumns>,
+}
+
 pub(super) struct PersonColumns {
     pub(super) data_kid: String,
     pub(super) given_names: String,
@@ -341,9 +347,9 @@ impl From<DeadJobRow> for super::DeadJob {
 
 #[derive(sqlx::FromRow)]
 pub(super) struct JobRow {
-    id: i64,
-    kind: String,
-    checkin_id: Option<String>,
+    pub(super) id: i64,
+    pub(super) kind: String,
+    pub(super) checkin_id: Option<String>,
     payload: String,
     attempts: i32,
     max_attempts: i32,
@@ -418,7 +424,7 @@ macro_rules! impl_store {
                 .bind(&u.totp_secret)
                 .bind(u.disabled)
                 .bind(u.created_at)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await
                 .map_err($crate::store::shared::conflict)?;
                 Ok(())
@@ -452,7 +458,7 @@ macro_rules! impl_store {
                 .bind(user_id)
                 .bind(now)
                 .bind(expires_at)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
                 Ok(())
             }
@@ -476,7 +482,7 @@ macro_rules! impl_store {
                     .bind(token_hash)
                     .bind(now)
                     .bind(row.idle_secs.map(|s| now + chrono::Duration::seconds(s)))
-                    .execute(self.pool())
+                    .execute(self.writer())
                     .await?;
                 row.user.try_into().map(Some)
             }
@@ -499,7 +505,7 @@ macro_rules! impl_store {
                 .bind(&p.time_zone)
                 .bind(p.invitation_epoch)
                 .bind(p.created_at)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await
                 .map_err($crate::store::shared::conflict)?;
                 Ok(())
@@ -535,73 +541,8 @@ macro_rules! impl_store {
                             .collect()
                     }
                 };
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
-                    "INSERT INTO checkins (id, property_id, jurisdiction, status, flags, channel, check_in, check_out, \
-                     contact_phone, contact_email, person_count, digest_salt, receipt_token_hash, created_at, updated_at, \
-                     data_kid, erase_after) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)",
-                )
-                .bind(&r.id)
-                .bind(&r.property_id)
-                .bind(&r.jurisdiction)
-                .bind(r.status.as_str())
-                .bind($crate::store::shared::flags_json(&r.flags))
-                .bind(&r.channel)
-                .bind(r.stay.check_in.to_rfc3339())
-                .bind(r.stay.check_out.to_rfc3339())
-                .bind(&contact.phone)
-                .bind(&contact.email)
-                .bind(c.persons.len() as i64)
-                .bind(&r.digest_salt)
-                .bind(&c.receipt_token_hash)
-                .bind(r.created_at)
-                .bind(&contact.data_kid)
-                .bind(r.erase_after)
-                .execute(&mut *tx)
-                .await
-                .map_err($crate::store::shared::conflict)?;
-                for (i, p) in persons.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO checkin_persons (checkin_id, idx, data_kid, given_names, family_name, second_family_name, \
-                         birth_date, nationality, sex, document_type, document_number, document_country, support_number, \
-                         guardian, document_index) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                    )
-                    .bind(&r.id)
-                    .bind(i as i64)
-                    .bind(&p.data_kid)
-                    .bind(&p.given_names)
-                    .bind(&p.family_name)
-                    .bind(&p.second_family_name)
-                    .bind(&p.birth_date)
-                    .bind(&p.nationality)
-                    .bind(&p.sex)
-                    .bind(&p.document_type)
-                    .bind(&p.document_number)
-                    .bind(&p.document_country)
-                    .bind(&p.support_number)
-                    .bind(&p.guardian)
-                    .bind(&p.document_index)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                Self::insert_seal(&mut tx, &c.first_seal).await?;
-                let j = &c.job;
-                sqlx::query(
-                    "INSERT INTO jobs (kind, checkin_id, payload, state, attempts, max_attempts, run_at, created_at, updated_at) \
-                     VALUES ($1, $2, $3, 'ready', 0, $4, $5, $6, $6)",
-                )
-                .bind(&j.kind)
-                .bind(&j.checkin_id)
-                .bind(j.payload.to_string())
-                .bind(j.max_attempts)
-                .bind(j.run_at)
-                .bind(r.created_at)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
+                let columns = $crate::store::shared::CheckinColumns { contact, persons };
+                self.group_write($crate::store::group::GroupOp::Accept(Box::new((c.clone(), columns)))).await.map(|_| ())
             }
 
             async fn checkin(&self, id: &str) -> $crate::store::StoreResult<Option<$crate::store::CheckinRecord>> {
@@ -669,35 +610,13 @@ macro_rules! impl_store {
                 sqlx::query("UPDATE checkins SET status = 'checking', updated_at = $2 WHERE id = $1 AND status = 'submitted'")
                     .bind(checkin_id)
                     .bind(now)
-                    .execute(self.pool())
+                    .execute(self.writer())
                     .await?;
                 Ok(())
             }
 
             async fn record_event(&self, w: &$crate::store::EventWrite) -> $crate::store::StoreResult<bool> {
-                let mut tx = self.begin_write().await?;
-                let applied = Self::apply_event(&mut tx, w).await?;
-                if !applied {
-                    tx.rollback().await?;
-                    tx = self.begin_write().await?;
-                } else if w.new_status == $crate::domain::CheckinStatus::Purged {
-                    // Erasure commits with its `purged` seal, or not at all.
-                    Self::erase_personal_data(&mut tx, &w.checkin_id).await?;
-                    Self::erase_police_notes(&mut tx, &w.checkin_id).await?;
-                }
-                if let Some((job_id, worker)) = &w.complete_job {
-                    sqlx::query(
-                        "UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = $3 \
-                         WHERE id = $1 AND locked_by = $2 AND state = 'running'",
-                    )
-                    .bind(job_id)
-                    .bind(worker)
-                    .bind(w.seal.created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                Ok(applied)
+                self.group_write($crate::store::group::GroupOp::Event(Box::new(w.clone()))).await
             }
 
             async fn claim_job(
@@ -716,7 +635,7 @@ macro_rules! impl_store {
                      WHERE state = 'running' AND lease_until < $1",
                 )
                 .bind(now)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?
                 .rows_affected();
                 Ok(n)
@@ -734,7 +653,7 @@ macro_rules! impl_store {
                 .bind(job_id)
                 .bind(worker)
                 .bind(lease_until)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?
                 .rows_affected();
                 Ok(n == 1)
@@ -748,7 +667,7 @@ macro_rules! impl_store {
                 .bind(job_id)
                 .bind(worker)
                 .bind(now)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
                 Ok(())
             }
@@ -777,7 +696,7 @@ macro_rules! impl_store {
                 .bind(error)
                 .bind(now)
                 .bind(uncount)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
                 Ok(())
             }
@@ -835,6 +754,186 @@ macro_rules! impl_store {
         impl $T {
             /// The state change and the seal of an event, inside `tx`; `false` (and the caller rolls
             /// back) when the check-in was not in the expected state or the event was sealed already.
+            /// Writes an accepted check-in inside `tx` (see `accept_checkin`).
+            async fn accept_in_tx(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                c: &$crate::store::NewCheckin,
+                columns: &$crate::store::shared::CheckinColumns,
+            ) -> $crate::store::StoreResult<()> {
+                let r = &c.record;
+                let (contact, persons) = (&columns.contact, &columns.persons);
+                sqlx::query(
+                    "INSERT INTO checkins (id, property_id, jurisdiction, status, flags, channel, check_in, check_out, \
+                     contact_phone, contact_email, person_count, digest_salt, receipt_token_hash, created_at, updated_at, \
+                     data_kid, erase_after) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)",
+                )
+                .bind(&r.id)
+                .bind(&r.property_id)
+                .bind(&r.jurisdiction)
+                .bind(r.status.as_str())
+                .bind($crate::store::shared::flags_json(&r.flags))
+                .bind(&r.channel)
+                .bind(r.stay.check_in.to_rfc3339())
+                .bind(r.stay.check_out.to_rfc3339())
+                .bind(&contact.phone)
+                .bind(&contact.email)
+                .bind(c.persons.len() as i64)
+                .bind(&r.digest_salt)
+                .bind(&c.receipt_token_hash)
+                .bind(r.created_at)
+                .bind(&contact.data_kid)
+                .bind(r.erase_after)
+                .execute(&mut **tx)
+                .await
+                .map_err($crate::store::shared::conflict)?;
+                for (i, p) in persons.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO checkin_persons (checkin_id, idx, data_kid, given_names, family_name, second_family_name, \
+                         birth_date, nationality, sex, document_type, document_number, document_country, support_number, \
+                         guardian, document_index) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                    )
+                    .bind(&r.id)
+                    .bind(i as i64)
+                    .bind(&p.data_kid)
+                    .bind(&p.given_names)
+                    .bind(&p.family_name)
+                    .bind(&p.second_family_name)
+                    .bind(&p.birth_date)
+                    .bind(&p.nationality)
+                    .bind(&p.sex)
+                    .bind(&p.document_type)
+                    .bind(&p.document_number)
+                    .bind(&p.document_country)
+                    .bind(&p.support_number)
+                    .bind(&p.guardian)
+                    .bind(&p.document_index)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Self::insert_seal(tx, &c.first_seal).await?;
+                let j = &c.job;
+                sqlx::query(
+                    "INSERT INTO jobs (kind, checkin_id, payload, state, attempts, max_attempts, run_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, 'ready', 0, $4, $5, $6, $6)",
+                )
+                .bind(&j.kind)
+                .bind(&j.checkin_id)
+                .bind(j.payload.to_string())
+                .bind(j.max_attempts)
+                .bind(j.run_at)
+                .bind(r.created_at)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+            /// Applies an event inside `tx` (see `record_event`): its own savepoint, so that an event
+            /// someone else applied first leaves nothing behind but the job's completion.
+            async fn event_in_tx(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                w: &$crate::store::EventWrite,
+            ) -> $crate::store::StoreResult<bool> {
+                sqlx::query("SAVEPOINT hospes_event").execute(&mut **tx).await?;
+                let applied = Self::apply_event(tx, w).await?;
+                if !applied {
+                    sqlx::query("ROLLBACK TO SAVEPOINT hospes_event").execute(&mut **tx).await?;
+                } else if w.new_status == $crate::domain::CheckinStatus::Purged {
+                    // Erasure commits with its `purged` seal, or not at all.
+                    Self::erase_personal_data(tx, &w.checkin_id).await?;
+                    Self::erase_police_notes(tx, &w.checkin_id).await?;
+                }
+                sqlx::query("RELEASE SAVEPOINT hospes_event").execute(&mut **tx).await?;
+                if let Some((job_id, worker)) = &w.complete_job {
+                    sqlx::query(
+                        "UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = $3 \
+                         WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+                    )
+                    .bind(job_id)
+                    .bind(worker)
+                    .bind(w.seal.created_at)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(applied)
+            }
+
+            /// Group commit: sends a write to this store's writer, which commits whatever writes
+            /// are waiting together, in one transaction (one log lock, one fsync for all of them).
+            async fn group_write(&self, op: $crate::store::group::GroupOp) -> $crate::store::StoreResult<bool> {
+                let sender = self.group.sender(|| {
+                    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+                    let writer = self.detached();
+                    tokio::spawn(async move { writer.run_group(rx).await });
+                    tx
+                });
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                sender
+                    .send($crate::store::group::Pending { op, reply })
+                    .map_err(|_| $crate::store::group::writer_gone())?;
+                answer.await.map_err(|_| $crate::store::group::writer_gone())?
+            }
+
+            /// The writer: takes a write, then every write already waiting (up to
+            /// [`$crate::store::group::GROUP_MAX`]), and commits them together. Each write runs in
+            /// its own savepoint, so one that fails (a conflict) fails alone; if the commit itself
+            /// fails, each write is tried again in a transaction of its own.
+            async fn run_group(self, mut rx: tokio::sync::mpsc::UnboundedReceiver<$crate::store::group::Pending>) {
+                while let Some(first) = rx.recv().await {
+                    let mut batch = vec![first];
+                    while batch.len() < $crate::store::group::GROUP_MAX {
+                        match rx.try_recv() {
+                            Ok(p) => batch.push(p),
+                            Err(_) => break,
+                        }
+                    }
+                    metrics::histogram!("hospes_group_commit_size").record(batch.len() as f64);
+                    match self.commit_group(&batch).await {
+                        Ok(results) => {
+                            for (p, r) in batch.into_iter().zip(results) {
+                                let _ = p.reply.send(r);
+                            }
+                        }
+                        Err(e) if batch.len() == 1 => {
+                            let p = batch.pop().expect("one write");
+                            let _ = p.reply.send(Err(e));
+                        }
+                        Err(e) => {
+                            tracing::warn!(writes = batch.len(), error = %e, "group commit failed; committing its writes one by one");
+                            for p in batch {
+                                let r = match self.commit_group(std::slice::from_ref(&p)).await {
+                                    Ok(mut r) => r.pop().expect("one result"),
+                                    Err(e) => Err(e),
+                                };
+                                let _ = p.reply.send(r);
+                            }
+                        }
+                    }
+                }
+            }
+
+            async fn commit_group(
+                &self,
+                batch: &[$crate::store::group::Pending],
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<bool>>> {
+                let mut tx = self.begin_write().await?;
+                let mut results = Vec::with_capacity(batch.len());
+                for p in batch {
+                    sqlx::query("SAVEPOINT hospes_write").execute(&mut *tx).await?;
+                    let r = match &p.op {
+                        $crate::store::group::GroupOp::Accept(a) => Self::accept_in_tx(&mut tx, &a.0, &a.1).await.map(|_| true),
+                        $crate::store::group::GroupOp::Event(w) => Self::event_in_tx(&mut tx, w).await,
+                    };
+                    if r.is_err() {
+                        sqlx::query("ROLLBACK TO SAVEPOINT hospes_write").execute(&mut *tx).await?;
+                    }
+                    sqlx::query("RELEASE SAVEPOINT hospes_write").execute(&mut *tx).await?;
+                    results.push(r);
+                }
+                tx.commit().await?;
+                Ok(results)
+            }
+
             async fn apply_event(
                 tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
                 w: &$crate::store::EventWrite,
