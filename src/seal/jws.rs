@@ -156,6 +156,43 @@ pub fn verify<'k>(
     Ok((parsed.header, parsed.payload))
 }
 
+/// Verifies many compact JWS at once with Ed25519 batch verification (one multiscalar
+/// multiplication for all, ed25519-dalek's `verify_batch`), for checking many receipts. Each
+/// seal's `alg` and key are checked as in [`verify`], and weak (small-order) keys are refused up
+/// front as `verify_strict` refuses them. Unlike `verify_strict`, the batch does not refuse an
+/// `R` with a small-order component: such a signature still needs the private key to make (`R`
+/// enters the challenge hash), so it is no forgery, only a second encoding that the key's holder
+/// alone can produce. When the batch fails, each seal is checked alone with [`verify`] (strict)
+/// and the first failure is returned with its index.
+pub fn verify_batch<'k>(
+    compacts: &[&str],
+    find_key: impl Fn(&str) -> Option<&'k VerifyingKey>,
+) -> Result<(), (usize, JwsError)> {
+    let mut messages = Vec::with_capacity(compacts.len());
+    let mut signatures = Vec::with_capacity(compacts.len());
+    let mut keys = Vec::with_capacity(compacts.len());
+    for (i, compact) in compacts.iter().enumerate() {
+        let parsed = parse(compact).map_err(|e| (i, e))?;
+        if !matches!(parsed.header.alg.as_str(), "EdDSA" | "Ed25519") {
+            return Err((i, JwsError::UnsupportedAlgorithm));
+        }
+        let key = find_key(&parsed.header.kid).ok_or_else(|| (i, JwsError::UnknownKey(parsed.header.kid.clone())))?;
+        if key.is_weak() {
+            return Err((i, JwsError::BadSignature));
+        }
+        messages.push(parsed.signing_input.as_bytes());
+        signatures.push(parsed.signature);
+        keys.push(*key);
+    }
+    if ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok() {
+        return Ok(());
+    }
+    for (i, compact) in compacts.iter().enumerate() {
+        verify(compact, &find_key).map_err(|e| (i, e))?;
+    }
+    Err((0, JwsError::BadSignature))
+}
+
 /// SHA-256 of a compact JWS's bytes, base64url: how a seal names the seal before it (`prev`).
 pub fn seal_hash(compact: &str) -> String {
     B64.encode(Sha256::digest(compact.as_bytes()))
@@ -270,11 +307,35 @@ mod tests {
         assert_eq!((header.typ.as_deref(), header.cty.as_deref(), header.iat), (Some(SEAL_TYP), Some("json"), Some(1_700_000_000)));
         assert_eq!((header.x5t_s256, header.x5c), (None, None));
         let cert = b"not really DER".to_vec();
-        let with = sign_seal(&serde_json::json!({}), &k, "kid1", 1, &[cert.clone()]).unwrap();
+        let with = sign_seal(&serde_json::json!({}), &k, "kid1", 1, std::slice::from_ref(&cert)).unwrap();
         let (header, _) = verify(&with.compact, |_| Some(&vk)).unwrap();
         assert_eq!(header.x5t_s256.unwrap(), B64.encode(Sha256::digest(&cert)));
         assert_eq!(header.x5c.unwrap(), vec![base64::engine::general_purpose::STANDARD.encode(&cert)]);
         let raw_header = B64.decode(with.compact.split('.').next().unwrap()).unwrap();
         assert!(String::from_utf8(raw_header).unwrap().contains(r#""x5t#S256":"#));
+    }
+
+    #[test]
+    fn batch_verification_accepts_good_seals_and_names_the_bad_one() {
+        let k = key();
+        let vk = k.verifying_key();
+        let seals: Vec<String> =
+            (0..20).map(|i| sign_seal(&serde_json::json!({"n": i}), &k, "kid1", i, &[]).unwrap().compact).collect();
+        let refs: Vec<&str> = seals.iter().map(String::as_str).collect();
+        assert_eq!(verify_batch(&refs, |_| Some(&vk)), Ok(()));
+        let mut bad = seals.clone();
+        let (input, sig) = bad[13].rsplit_once('.').unwrap();
+        let mut sig = B64.decode(sig).unwrap();
+        sig[40] ^= 1;
+        bad[13] = format!("{input}.{}", B64.encode(sig));
+        let refs: Vec<&str> = bad.iter().map(String::as_str).collect();
+        assert_eq!(verify_batch(&refs, |_| Some(&vk)), Err((13, JwsError::BadSignature)));
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let weak = VerifyingKey::from_bytes(&identity).unwrap();
+        let mut signature = [0u8; 64];
+        signature[..32].copy_from_slice(&identity);
+        let forged = assemble(r#"{"alg":"EdDSA","kid":"weak"}"#, "{}", &signature);
+        assert_eq!(verify_batch(&[forged.as_str()], |_| Some(&weak)), Err((0, JwsError::BadSignature)));
     }
 }

@@ -137,10 +137,10 @@ impl KeyRing {
             return Err(bad(&path, "the private key does not match its key id"));
         }
         let certificates = read_certificates(dir, &active.kid)?;
-        if let Some(first) = certificates.first() {
-            if !certificate_holds_key(first, &signing.verifying_key()) {
-                return Err(bad(&dir.join(format!("{}.cert.pem", active.kid)), "the first certificate is not for this key"));
-            }
+        if let Some(first) = certificates.first()
+            && !certificate_holds_key(first, &signing.verifying_key())
+        {
+            return Err(bad(&dir.join(format!("{}.cert.pem", active.kid)), "the first certificate is not for this key"));
         }
         Ok(KeyRing { active_kid: active.kid.clone(), signing, public, entries: manifest.keys, certificates })
     }
@@ -283,7 +283,7 @@ fn read_certificates(dir: &Path, kid: &str) -> Result<Vec<Vec<u8>>, KeyRingError
     while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
         let end_marker = "-----END CERTIFICATE-----";
         let end = rest[start..].find(end_marker).ok_or_else(|| bad(&path, "unterminated PEM block"))? + start + end_marker.len();
-        let (label, der) = pem_rfc7468::decode_vec(rest[start..end].as_bytes()).map_err(|e| bad(&path, e))?;
+        let (label, der) = pem_rfc7468::decode_vec(&rest.as_bytes()[start..end]).map_err(|e| bad(&path, e))?;
         if label != "CERTIFICATE" {
             return Err(bad(&path, "not a CERTIFICATE block"));
         }

@@ -95,3 +95,32 @@ async fn after_rotation_old_seals_still_verify_and_a_retired_key_cannot_seal_ane
     let seals = receipt::verify(&single, &keys).expect("the signature itself is good");
     assert!(matches!(receipt::check_key_validity(&seals, &validity), Err(ReceiptError::KeyNotValid { index: 0, .. })));
 }
+
+#[tokio::test]
+async fn with_an_operators_certificate_seals_carry_x5c_and_x5t_s256_of_it() {
+    use base64::Engine;
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let kid = hospes::seal::keyring::generate(dir.path()).unwrap();
+    let pem = std::fs::read_to_string(dir.path().join(format!("{kid}.key.pem"))).unwrap();
+    let key_pair = rcgen::KeyPair::from_pem(&pem).expect("rcgen reads the seal key");
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.distinguished_name.push(rcgen::DnType::CommonName, "hospes seal");
+    let cert = params.self_signed(&key_pair).unwrap();
+    std::fs::write(dir.path().join(format!("{kid}.cert.pem")), cert.pem()).unwrap();
+
+    let ring = hospes::seal::KeyRing::load(dir.path()).expect("the certificate certifies the key");
+    assert_eq!(ring.certificates(), [cert.der().to_vec()]);
+    let seal = ring.seal(&json!({"event": "submitted"}), chrono::Utc::now()).unwrap();
+    let keys = hospes::seal::keyring::parse_jwks(&ring.jwks());
+    let (header, _) = hospes::seal::jws::verify(&seal.compact, |k| keys.get(k)).unwrap();
+    let b64url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    assert_eq!(header.x5t_s256.unwrap(), b64url.encode(sha2::Sha256::digest(cert.der())));
+    assert_eq!(header.x5c.unwrap(), vec![base64::engine::general_purpose::STANDARD.encode(cert.der())]);
+
+    // A certificate of another key is refused at start-up.
+    let other = rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519).unwrap();
+    let foreign = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap().self_signed(&other).unwrap();
+    std::fs::write(dir.path().join(format!("{kid}.cert.pem")), foreign.pem()).unwrap();
+    assert!(matches!(hospes::seal::KeyRing::load(dir.path()), Err(hospes::seal::KeyRingError::BadFile { .. })));
+}

@@ -341,7 +341,7 @@ async fn hospes_verify_checks_inclusion_against_a_held_checkpoint_and_log_verify
 }
 
 #[tokio::test]
-async fn receipts_and_log_proofs_verify_with_the_independent_rfc9162_checker() {
+async fn interop_receipts_and_log_proofs_verify_with_the_independent_rfc9162_checker() {
     let python = std::env::var("HOSPES_PYTHON").unwrap_or_else(|_| "python3".into());
     if std::process::Command::new(&python).args(["-c", "import cryptography"]).output().map_or(true, |o| !o.status.success()) {
         assert!(std::env::var_os("HOSPES_INTEROP_REQUIRED").is_none(), "{python} with `cryptography` is required");

@@ -355,6 +355,16 @@ def main():
         no_submitted = [i for i in in_db if outcome_seals.get(i, {}).get("submitted") != 1]
         if no_submitted:
             problems.append(f"{len(no_submitted)} check-in(s) without exactly one submitted seal")
+        # The transparency log: every seal a leaf, leaves 0..n-1 without gap or repeat, and the
+        # head's size the number of seals (several instances, killed mid-write, never forked it).
+        (n_seals, n_logged, lo, hi, n_distinct), = db.query(
+            "SELECT COUNT(*), COUNT(leaf_index), MIN(leaf_index), MAX(leaf_index), COUNT(DISTINCT leaf_index) FROM seals")
+        (tree_size,), = db.query("SELECT tree_size FROM tlog_head")
+        n_seals, n_logged, n_distinct, tree_size = int(n_seals), int(n_logged), int(n_distinct), int(tree_size)
+        if n_logged != n_seals or n_distinct != n_seals or (n_seals and (int(lo), int(hi)) != (0, n_seals - 1)) \
+                or tree_size != n_seals:
+            problems.append(f"transparency log: {n_seals} seals, {n_logged} logged, {n_distinct} distinct leaves "
+                            f"in [{lo}, {hi}], tree size {tree_size}")
         tally = {"verified": 0, "flagged": 0, "registry_unavailable": 0, "mismatch": 0, "false_verified": 0}
         latencies, timeline = [], []
         sample = ids if len(ids) <= 5000 else random.sample(ids, 5000)
@@ -397,6 +407,7 @@ def main():
         print(f"| accepted but lost | {len(lost)} |")
         print(f"| not terminal | {len(not_terminal)} |")
         print(f"| without exactly one outcome seal | {len(twice)} |")
+        print(f"| seals / leaves in the transparency log (no gap, no fork) | {n_seals} / {tree_size} |")
         print(f"| verified | {tally['verified']} |")
         print(f"| flagged (real reasons) | {tally['flagged'] - tally['registry_unavailable']} |")
         print(f"| flagged registry_unavailable (dead-lettered) | {tally['registry_unavailable']} |")
