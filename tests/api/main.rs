@@ -4,6 +4,7 @@
 mod audit;
 mod bad_input;
 mod browser;
+mod browser_pages;
 mod helpers;
 mod interop;
 mod journey;
@@ -14,3 +15,4 @@ mod police_store_story;
 mod privacy;
 mod registry;
 mod store_story;
+mod webdriver;

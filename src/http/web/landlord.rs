@@ -368,7 +368,8 @@ pub struct CheckinPage {
     /// The live status: server-sent events, and the JSON to poll where they do not work.
     pub events_url: String,
     pub poll_url: String,
-    /// The receipt's QR code (SVG): the latest seal's compact JWS, what `hospes verify` reads.
+    /// The receipt's QR code (a PNG `data:` URI): the latest seal's compact JWS, which
+    /// `hospes verify` reads.
     pub receipt_qr: Option<String>,
     /// The page that verifies the receipt's seals with the service's public keys.
     pub verify_url: String,
@@ -399,7 +400,12 @@ pub struct PageLinks {
 /// The status page of a check-in (shared with the tenant's receipt page); `heading` is a key.
 pub async fn checkin_page(app: &App, lang: &Lang, c: CheckinRecord, heading: &str, links: PageLinks) -> Result<CheckinPage, ApiError> {
     let seals = app.store.seals(&c.id).await?;
-    let receipt_qr = seals.last().map(|s| crate::qr::render::svg(&s.jws));
+    // One pixel a module, scaled up crisply by the stylesheet: a long JWS as an SVG path would
+    // weigh more than the whole page.
+    let receipt_qr = seals.last().and_then(|s| crate::qr::render::try_png(&s.jws, 1).ok()).map(|png| {
+        use base64::Engine;
+        format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))
+    });
     Ok(CheckinPage {
         resolution: crate::police::review::sealed_resolution(&seals).map(|r| lang.t(&format!("resolution-{}", r.as_str()))),
         heading: lang.t(heading),
