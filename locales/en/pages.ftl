@@ -219,6 +219,7 @@ privacy-recipients = Who received it
 privacy-why = Why:
 privacy-keep-private = This page is reachable only with your receipt link; keep it private.
 privacy-download = Download your data (JSON)
+privacy-document = Document
 privacy-accompanied = Accompanied by
 privacy-accompanied-text = guest { $number } ({ $relationship })
 privacy-erased = Your personal data was erased on { $date } ({ $jurisdiction }). The seals remain: they prove that this check-in existed and was erased, and hold no personal data.

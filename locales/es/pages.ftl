@@ -217,6 +217,7 @@ privacy-recipients = Quién lo recibió
 privacy-why = Para qué:
 privacy-keep-private = Solo se llega a esta página con el enlace de su justificante; no lo comparta.
 privacy-download = Descargar sus datos (JSON)
+privacy-document = Documento
 privacy-accompanied = Acompañado por
 privacy-accompanied-text = huésped { $number } ({ $relationship })
 privacy-erased = Sus datos personales se borraron el { $date } ({ $jurisdiction }). Los sellos se conservan: prueban que este registro existió y se borró, y no contienen datos personales.

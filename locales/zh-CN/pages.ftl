@@ -199,6 +199,7 @@ privacy-recipients = 谁收到了这些信息
 privacy-why = 原因：
 privacy-keep-private = 只有通过您的回执链接才能打开此页面，请妥善保管。
 privacy-download = 下载您的数据（JSON）
+privacy-document = 证件
 privacy-accompanied = 同行人
 privacy-accompanied-text = 住客 { $number }（{ $relationship }）
 privacy-erased = 您的个人数据已于 { $date } 删除（{ $jurisdiction }）。电子印章仍然保留：它们证明此入住登记曾经存在并已删除，不含任何个人数据。

@@ -247,6 +247,11 @@ async fn browser_a_landlord_and_a_chinese_speaking_tenant_check_in_on_phones_and
     assert!(landlord.source().await.unwrap().contains("Verificado"));
     check_page(&landlord, "landlord-12-property-es", &mut violations).await;
 
+    // axe-core does see violations: an input without a label is reported.
+    landlord.execute("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text id=unlabelled>');", vec![]).await.unwrap();
+    let found = landlord.axe_serious().await;
+    assert!(found.iter().any(|v| v.starts_with("label ") && v.contains("#unlabelled")), "{found:?}");
+
     tenant.client.clone().close().await.unwrap();
     landlord.client.clone().close().await.unwrap();
     drop(driver);

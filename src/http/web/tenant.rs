@@ -92,7 +92,7 @@ fn person_lines(lang: &Lang, p: &crate::domain::Person) -> Vec<(String, String)>
         lines.push((lang.t("field-sex"), s.clone()));
     }
     let kind = lang.t(&format!("document-type-{}", p.document.kind.as_str()));
-    lines.push((lang.t("field-document_type"), format!("{kind} {} ({})", p.document.number, p.document.issuing_country)));
+    lines.push((lang.t("privacy-document"), format!("{kind} {} ({})", p.document.number, p.document.issuing_country)));
     if let Some(s) = &p.document.support_number {
         lines.push((lang.t("field-support_number"), s.clone()));
     }
