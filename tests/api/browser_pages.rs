@@ -75,6 +75,17 @@ fn phone_photo(qr_png: &[u8]) -> Vec<u8> {
     jpeg
 }
 
+/// The number of pages of a PDF and the size of its first page's MediaBox, in points (Chromium
+/// writes page dictionaries uncompressed).
+fn pdf_pages(pdf: &[u8]) -> (usize, (f64, f64)) {
+    let text = String::from_utf8_lossy(pdf);
+    let pages = text.matches("/Type /Page\n").count() + text.matches("/Type /Page ").count() + text.matches("/Type /Page/").count()
+        + text.matches("/Type /Page>").count();
+    let at = text.find("/MediaBox [").expect("a MediaBox") + "/MediaBox [".len();
+    let numbers: Vec<f64> = text[at..].split(']').next().unwrap().split_whitespace().map(|n| n.parse().unwrap()).collect();
+    (pages, (numbers[2] - numbers[0], numbers[3] - numbers[1]))
+}
+
 /// The first contentful paint of `url` under a throttled mobile profile (150 ms latency,
 /// 1.6 Mbit/s down, 750 kbit/s up, CPU slowed 4×), in milliseconds since navigation start.
 async fn throttled_first_paint(c: &Session, url: &str) -> f64 {
@@ -137,6 +148,25 @@ async fn browser_a_landlord_and_a_chinese_speaking_tenant_check_in_on_phones_and
     let sign = landlord.source().await.unwrap();
     assert!(sign.contains("扫码登记入住") && sign.contains("Escanee para registrarse") && sign.contains("Scan to check in"));
     check_page(&landlord, "landlord-4-door-sign", &mut violations).await;
+    // Printed: one page of the paper size chosen (A5 148×210 mm, A4 210×297 mm, in points).
+    for (size, width_pt, height_pt) in [("a5", 419.5, 595.3), ("a4", 595.3, 841.9)] {
+        landlord.goto(&format!("{property_url}/sign?size={size}")).await.unwrap();
+        wait_for(&landlord, ".sheet .qr svg").await;
+        let pdf = landlord.cdp("Page.printToPDF", json!({"preferCSSPageSize": true, "printBackground": true})).await;
+        use base64::Engine;
+        let pdf = base64::engine::general_purpose::STANDARD.decode(pdf["data"].as_str().unwrap()).unwrap();
+        std::fs::write(shots.join(format!("door-sign-{size}.pdf")), &pdf).unwrap();
+        let (pages, (w, h)) = pdf_pages(&pdf);
+        assert_eq!(pages, 1, "the {size} door sign prints on one page");
+        assert!((w - width_pt).abs() < 2.0 && (h - height_pt).abs() < 2.0, "{size}: {w}×{h} pt");
+        // What the printed sheet looks like: print media at the paper's size in CSS pixels.
+        landlord.cdp("Emulation.setEmulatedMedia", json!({"media": "print"})).await;
+        let (pw, ph) = ((width_pt * 96.0 / 72.0) as u32, (height_pt * 96.0 / 72.0) as u32);
+        landlord.cdp("Emulation.setDeviceMetricsOverride", json!({"width": pw, "height": ph, "deviceScaleFactor": 1, "mobile": false})).await;
+        std::fs::write(shots.join(format!("door-sign-print-{size}.png")), landlord.screenshot().await.unwrap()).unwrap();
+        landlord.cdp("Emulation.setEmulatedMedia", json!({"media": ""})).await;
+        landlord.cdp("Emulation.setDeviceMetricsOverride", json!({"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true})).await;
+    }
 
     // The tenant's phone asks for Chinese. First render of the invitation, throttled.
     let tenant = driver.session(390, 844, Some("zh-CN,zh")).await;
@@ -156,8 +186,21 @@ async fn browser_a_landlord_and_a_chinese_speaking_tenant_check_in_on_phones_and
     set_value(&tenant, "birth_date", &p.birth_date.format("%Y-%m-%d").to_string()).await;
     type_into(&tenant, "nationality", "CN").await;
     tenant.find(Locator::Id("document_type")).await.unwrap().select_by_value(p.document.kind.as_str()).await.unwrap();
-    type_into(&tenant, "document_number", &p.document.number).await;
     type_into(&tenant, "issuing_country", &p.document.issuing_country).await;
+    // A mistyped identity card number is caught inline, in Chinese, before submitting (the
+    // identity module's checksum, through POST /v1/documents/validate).
+    if p.document.kind.as_str() == "id_card" {
+        let mut wrong = p.document.number.clone();
+        let last = wrong.pop().unwrap();
+        wrong.push(if last == '1' { '2' } else { '1' });
+        type_into(&tenant, "document_number", &wrong).await;
+        tenant.find(Locator::Id("phone")).await.unwrap().click().await.unwrap();
+        wait_for(&tenant, "#document_number-error:not([hidden])").await;
+        let inline = tenant.find(Locator::Id("document_number-error")).await.unwrap().text().await.unwrap();
+        assert!(inline.contains("校验不通过"), "{inline}");
+        check_page(&tenant, "tenant-1b-inline-error-zh", &mut violations).await;
+    }
+    type_into(&tenant, "document_number", &p.document.number).await;
     if tenant.find(Locator::Id("phone")).await.is_ok() {
         type_into(&tenant, "phone", "+86 138 0000 0000").await;
     }

@@ -136,9 +136,9 @@ impl Session {
         self.post("chromium/network_conditions", json!({"network_conditions": conditions})).await;
     }
 
-    /// A Chrome DevTools Protocol command (ChromeDriver's `goog/cdp/execute`).
+    /// A Chrome DevTools Protocol command (ChromeDriver's `goog/cdp/execute`); its result.
     pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
-        self.post("goog/cdp/execute", json!({"cmd": cmd, "params": params})).await
+        self.post("goog/cdp/execute", json!({"cmd": cmd, "params": params})).await["value"].take()
     }
 
     /// Saves a screenshot of the viewport at each of `sizes` (CSS pixels) as
