@@ -211,6 +211,9 @@ mod tests {
         assert_eq!(Lang::from_accept_language("de-DE, fr;q=0.5").tag(), "en");
         assert_eq!(Lang::from_accept_language("").tag(), "en");
         assert_eq!(Lang::from_accept_language("fr;q=0.9, es;q=0.8").tag(), "es");
+        assert_eq!(Lang::from_accept_language("es-MX").tag(), "es");
+        assert_eq!(Lang::from_accept_language("zh").tag(), "zh-CN");
+        assert_eq!(Lang::from_accept_language("zh-Hans-CN").tag(), "zh-CN");
     }
 
     #[test]

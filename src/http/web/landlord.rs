@@ -78,10 +78,10 @@ pub async fn logout(State(app): State<App>, lang: Lang, landlord: WebLandlord, h
         .filter_map(|p| p.trim().split_once('='))
         .find(|(k, _)| *k == crate::http::auth::SESSION_COOKIE)
         .map(|(_, v)| v.to_owned());
-    if let Some(token) = token {
-        if let Err(e) = app.store.delete_session(&crate::http::auth::token_hash(&token)).await {
-            return error_notice(&lang, e.into());
-        }
+    if let Some(token) = token
+        && let Err(e) = app.store.delete_session(&crate::http::auth::token_hash(&token)).await
+    {
+        return error_notice(&lang, e.into());
     }
     let cookie = session_cookie("", false, 0);
     ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
