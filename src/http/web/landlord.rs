@@ -427,7 +427,7 @@ pub async fn checkin_page(app: &App, lang: &Lang, c: CheckinRecord, heading: &st
         persons: lang.count("guests", c.person_count),
         seals: seals
             .into_iter()
-            .map(|s| SealLine { event: lang.t(&format!("event-{}", s.event.as_str())), time: lang.datetime(&s.created_at), jws: s.jws })
+            .map(|s| SealLine { event: lang.t(&format!("event-{}", s.event.as_str())), time: format!("{} UTC", lang.datetime(&s.created_at)), jws: s.jws })
             .collect(),
         receipt_json: links.receipt_json,
         events_url: format!("{}/events", links.base),

@@ -137,7 +137,7 @@ fn tenant_privacy(lang: &Lang, export: &crate::privacy::export::PersonalDataExpo
                     None => x.data.clone(),
                 };
                 let purpose = lang.try_t(&format!("recipient-{}-purpose", x.recipient)).unwrap_or_else(|| x.purpose.clone());
-                (label(x.recipient), data, purpose, x.at.map(|t| lang.datetime(&t)).unwrap_or_default())
+                (label(x.recipient), data, purpose, x.at.map(|t| format!("{} UTC", lang.datetime(&t))).unwrap_or_default())
             })
             .collect(),
         erasure,

@@ -34,7 +34,7 @@ async fn page(app: &App, lang: Lang, c: &CheckinRecord, back: String, receipt_js
             seals
                 .into_iter()
                 .map(|s| {
-                    let time = chrono::DateTime::parse_from_rfc3339(&s.time).map(|t| lang.datetime(&t)).unwrap_or(s.time);
+                    let time = chrono::DateTime::parse_from_rfc3339(&s.time).map(|t| format!("{} UTC", lang.datetime(&t.to_utc()))).unwrap_or(s.time);
                     (lang.t(&format!("event-{}", s.event)), time, s.kid)
                 })
                 .collect()
