@@ -89,6 +89,20 @@
     }
   }
 
+  // The property's list of check-ins: those still awaiting the registry are polled every 5 s;
+  // the list reloads when one of them changes.
+  var items = document.querySelectorAll("[data-poll-item]");
+  if (items.length && window.fetch) {
+    window.setInterval(function () {
+      Array.prototype.forEach.call(items, function (item) {
+        fetch(item.getAttribute("data-poll-item"), { headers: { accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (v) { if (v && v.status !== item.getAttribute("data-status")) { window.location.reload(); } })
+          .catch(function () {});
+      });
+    }, 5000);
+  }
+
   // The door sign's print button.
   var print = $("#print");
   if (print) {

@@ -62,7 +62,7 @@ fn every_message_key_exists_in_every_language() {
 /// Keys named literally in a file: the first argument of `.t(`, `.t1(`, `.count(`, `.t_with(`, and any string literal shaped like a key (`word-word…`) in page code.
 fn literal_keys(text: &str, code: bool) -> Vec<String> {
     let mut keys = Vec::new();
-    for call in [".t(\"", ".t1(\"", ".count(\"", ".t_with(\""] {
+    for call in [".t(\"", ".t1(\"", ".count(\"", ".t_with(\"", ".hint(\""] {
         for (at, _) in text.match_indices(call) {
             let rest = &text[at + call.len()..];
             keys.push(rest[..rest.find('"').unwrap()].to_owned());

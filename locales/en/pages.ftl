@@ -7,6 +7,7 @@ format-date = %-d %b %Y
 format-datetime = %-d %b %Y, %H:%M
 skip-to-content = Skip to the content
 language-switch = Language
+hint-wrap = ({ $hint })
 back = Back
 
 ## Sign-in

@@ -5,6 +5,7 @@ format-date = %-d/%-m/%Y
 format-datetime = %-d/%-m/%Y %H:%M
 skip-to-content = Ir al contenido
 language-switch = Idioma
+hint-wrap = ({ $hint })
 back = Volver
 
 ## Acceso

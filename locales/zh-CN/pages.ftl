@@ -5,6 +5,7 @@ format-date = %Y年%-m月%-d日
 format-datetime = %Y年%-m月%-d日 %H:%M
 skip-to-content = 跳到正文
 language-switch = 语言
+hint-wrap = （{ $hint }）
 back = 返回
 
 ## 登录

@@ -217,9 +217,16 @@ async fn browser_a_landlord_and_a_chinese_speaking_tenant_check_in_on_phones_and
     assert_eq!(status, "已提交");
     check_page(&tenant, "tenant-3-receipt-submitted-zh", &mut violations).await;
 
-    // The registry check runs; the open receipt page turns verified by itself.
+    // The landlord's property page lists it as submitted.
+    landlord.goto(&property_url).await.unwrap();
+    wait_for(&landlord, "li[data-poll-item] .status-submitted").await;
+
+    // The registry check runs; the open receipt page turns verified by itself, and so does the
+    // landlord's list.
     app.drain_jobs().await;
     wait_for(&tenant, "#status.status-verified").await;
+    wait_for(&landlord, "li .status-verified").await;
+    check_page(&landlord, "landlord-4b-property-with-checkin", &mut violations).await;
     assert_eq!(tenant.find(Locator::Id("status")).await.unwrap().text().await.unwrap(), "已核验");
     let receipt = tenant.source().await.unwrap();
     assert!(receipt.contains("登记了您的哪些信息") && receipt.contains(&p.document.number));

@@ -116,6 +116,11 @@ impl Lang {
         self.t_with(key, &[("count", FluentValue::from(*count.borrow()))])
     }
 
+    /// The hint message `key` in the locale's parentheses (`hint-wrap`: "(…)", "（…）").
+    pub fn hint(&self, key: &str) -> String {
+        self.t1("hint-wrap", "hint", &self.t(key))
+    }
+
     /// The message `key` if this language (or English) defines it.
     pub fn try_t(&self, key: &str) -> Option<String> {
         LOCALES.try_lookup(&self.0, key)

@@ -154,6 +154,8 @@ pub async fn create_property(State(app): State<App>, lang: Lang, landlord: WebLa
 
 struct CheckinLine {
     id: String,
+    /// Still awaiting the registry: the page's script polls its status.
+    pending: bool,
     stay: String,
     status: String,
     status_label: String,
@@ -219,6 +221,7 @@ pub async fn property(State(app): State<App>, lang: Lang, landlord: WebLandlord,
             .iter()
             .map(|c| CheckinLine {
                 id: c.id.clone(),
+                pending: c.status.awaits_registry(),
                 stay: stay_in(&lang, c),
                 status: c.status.as_str().to_owned(),
                 status_label: status_in(&lang, c.status),
