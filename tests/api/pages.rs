@@ -278,3 +278,34 @@ async fn the_live_status_streams_server_sent_events_and_answers_polls() {
     let resp = app.client.get(app.url("/r/hrt_nothing/events")).send().await.unwrap();
     assert_eq!(resp.status(), 404);
 }
+
+#[tokio::test]
+async fn a_heic_photo_or_a_photo_without_a_code_is_explained_in_the_landlords_language() {
+    let app = TestApp::spawn().await;
+    let cookie = sign_in(&app, "l@example.com").await;
+    let token = app.login("l@example.com", PASSWORD).await.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let pid = app.madrid_property(&token).await["id"].as_str().unwrap().to_owned();
+    let (_, html) = page(&app, &format!("/properties/{pid}"), Some(&cookie)).await;
+    let csrf = csrf(&html);
+    let upload = |bytes: Vec<u8>, name: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .part("photo", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        app.client
+            .post(app.url(&format!("/properties/{pid}/scan")))
+            .header("cookie", format!("{cookie}; lang=es"))
+            .multipart(form)
+            .send()
+    };
+    let resp = upload(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec(), "IMG_0001.HEIC").await.unwrap();
+    assert_eq!(resp.status(), 415);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("<html lang=\"es\">") && html.contains("Las fotos HEIC no se pueden leer aquí"), "{html}");
+    let mut plain = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 85)
+        .encode_image(&image::RgbImage::from_pixel(640, 480, image::Rgb([200, 200, 200])))
+        .unwrap();
+    let resp = upload(plain, "photo.jpg").await.unwrap();
+    assert_eq!(resp.status(), 422);
+    assert!(resp.text().await.unwrap().contains("No se ha encontrado ningún código QR en la foto"));
+}
