@@ -156,12 +156,15 @@ async fn a_landlord_photographs_an_identity_qr_and_gets_a_prefilled_form() {
 /// A landlord with a property and a check-in submitted through the invitation form: the session
 /// cookie, the property id, the check-in id, the invitation path and the receipt page path.
 async fn scene(app: &TestApp) -> (String, String, String, String, String) {
+    scene_with(app, &person_with("valid", Some("DEU")).person).await
+}
+
+async fn scene_with(app: &TestApp, p: &hospes::domain::Person) -> (String, String, String, String, String) {
     let cookie = sign_in(app, "l@example.com").await;
     let token = app.login("l@example.com", PASSWORD).await.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
     let property = app.madrid_property(&token).await;
     let pid = property["id"].as_str().unwrap().to_owned();
     let invitation = property["invitation_url"].as_str().unwrap().to_owned();
-    let p = &person_with("valid", Some("DEU")).person;
     let form = [
         ("check_in", "2026-12-01T14:00".to_owned()),
         ("check_out", "2026-12-04T11:00".to_owned()),
@@ -308,4 +311,14 @@ async fn a_heic_photo_or_a_photo_without_a_code_is_explained_in_the_landlords_la
     let resp = upload(plain, "photo.jpg").await.unwrap();
     assert_eq!(resp.status(), 422);
     assert!(resp.text().await.unwrap().contains("No se ha encontrado ningún código QR en la foto"));
+}
+
+#[tokio::test]
+async fn a_flagged_checkin_names_the_guest_and_the_reason_in_the_tenants_language() {
+    let app = TestApp::spawn().await;
+    let (cookie, _, cid, _, receipt) = scene_with(&app, &person_with("lost_or_stolen", None).person).await;
+    let html = app.client.get(app.url(&receipt)).header("accept-language", "zh-CN").send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("已标记") && html.contains("住客 1：证件已报失或被盗"), "{html}");
+    let (_, html) = page(&app, &format!("/checkins/{cid}?lang=es"), Some(&cookie)).await;
+    assert!(html.contains("Con alerta") && html.contains("Huésped 1: el documento consta como perdido o robado"), "{html}");
 }
