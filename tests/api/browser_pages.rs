@@ -23,6 +23,12 @@ const PHONES: [(u32, u32); 2] = [(390, 844), (360, 640)];
 /// at once, so that every page is still photographed.
 async fn check_page(c: &Session, name: &str, violations: &mut Vec<String>) {
     c.shots(name, &PHONES).await;
+    // Nothing loaded from another host.
+    let foreign = c
+        .execute("return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith(location.origin) && !n.startsWith('data:') && !n.startsWith('blob:'));", vec![])
+        .await
+        .unwrap();
+    assert_eq!(foreign, json!([]), "{name} loaded resources from another host");
     for v in c.axe_serious().await {
         violations.push(format!("{name}: {v}"));
     }
@@ -178,6 +184,33 @@ async fn browser_a_landlord_and_a_chinese_speaking_tenant_check_in_on_phones_and
     assert_eq!(html_lang(&tenant).await, "zh-CN", "Accept-Language chose Chinese");
     assert_eq!(tenant.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap(), "入住登记");
     check_page(&tenant, "tenant-1-form-zh", &mut violations).await;
+
+    // Keyboard focus order: skip link, home, the language switch, then the form in reading order
+    // (a date or time input takes one Tab per part; repeats are folded).
+    let mut order: Vec<String> = Vec::new();
+    tenant.execute("document.activeElement.blur(); window.focus();", vec![]).await.unwrap();
+    for _ in 0..60 {
+        tenant.active_element().await.unwrap().send_keys(&fantoccini::key::Key::Tab.to_string()).await.unwrap();
+        let focused = tenant
+            .execute("const e = document.activeElement; return e.id || e.getAttribute('hreflang') || e.className || e.tagName;", vec![])
+            .await
+            .unwrap();
+        let focused = focused.as_str().unwrap_or_default().to_owned();
+        if order.last() != Some(&focused) {
+            order.push(focused);
+        }
+        if order.len() == 12 {
+            break;
+        }
+    }
+    assert_eq!(
+        order,
+        [
+            "skip", "brand", "en", "es", "check_in", "check_out", "given_names", "family_name", "second_family_name", "birth_date",
+            "nationality", "document_type"
+        ],
+        "{order:?}"
+    );
 
     // A mistake (a two-letter nationality), shown in Chinese next to the field, then corrected.
     let p = &person_with("valid", Some("CHN")).person;
