@@ -60,6 +60,8 @@ pub struct CheckinFormPage {
     pub action: String,
     pub csrf: Option<String>,
     pub note: Option<String>,
+    /// Where the header's "Back" link goes (the landlord's property page), if anywhere.
+    pub back: Option<String>,
     pub form: CheckinFormValues,
     pub person_fields: Vec<FieldView>,
     pub document_types: Vec<(&'static str, String)>,
@@ -236,6 +238,7 @@ impl CheckinFormPage {
             action,
             csrf,
             note: None,
+            back: None,
             person_fields: form.person_fields(&rules, lang),
             form,
             document_types: ["passport", "id_card", "residence_permit", "other"]

@@ -252,7 +252,8 @@ pub async fn checkin_form(State(app): State<App>, lang: Lang, landlord: WebLandl
         Err(e) => return error_notice(&lang, e),
     };
     let form = default_stay(&app, &property);
-    let page = CheckinFormPage::new(&lang, "form-heading-landlord", &property, format!("/properties/{id}/checkin"), Some(landlord.csrf), form, &[]);
+    let mut page = CheckinFormPage::new(&lang, "form-heading-landlord", &property, format!("/properties/{id}/checkin"), Some(landlord.csrf), form, &[]);
+    page.back = Some(format!("/properties/{id}"));
     render(StatusCode::OK, &page)
 }
 
@@ -279,7 +280,8 @@ pub async fn submit_checkin(
     match result {
         Ok(accepted) => Redirect::to(&format!("/checkins/{}", accepted.record.id)).into_response(),
         Err(ApiError::Validation(errors)) => {
-            let page = CheckinFormPage::new(&lang, "form-heading-landlord", &property, action, Some(landlord.csrf), values, &errors);
+            let mut page = CheckinFormPage::new(&lang, "form-heading-landlord", &property, action, Some(landlord.csrf), values, &errors);
+            page.back = Some(format!("/properties/{id}"));
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => error_notice(&lang, e),
@@ -329,6 +331,7 @@ pub async fn scan(State(app): State<App>, lang: Lang, landlord: WebLandlord, Pat
             form.check_out = stay.check_out;
             let mut page = CheckinFormPage::new(&lang, "form-heading-landlord", &property, format!("/properties/{id}/checkin"), Some(landlord.csrf), form, &[]);
             page.note = Some(lang.t("scan-read-ok"));
+            page.back = Some(back.clone());
             render(StatusCode::OK, &page)
         }
         Err(e) => scan_failed(&lang, e, &back),
