@@ -324,6 +324,8 @@ async fn browser_a_landlord_and_a_chinese_speaking_tenant_check_in_on_phones_and
     app.drain_jobs().await;
     wait_for(&landlord, "#status.status-verified").await;
     assert_eq!(landlord.find(Locator::Id("status")).await.unwrap().text().await.unwrap(), "Verified");
+    let names = landlord.find(Locator::Css("ul.guests")).await.unwrap().text().await.unwrap();
+    assert_eq!(names, format!("{} {}", guest.given_names, guest.family_name));
     check_page(&landlord, "landlord-10-checkin-verified", &mut violations).await;
 
     // Check-out, sealed.

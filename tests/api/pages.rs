@@ -316,9 +316,11 @@ async fn a_heic_photo_or_a_photo_without_a_code_is_explained_in_the_landlords_la
 #[tokio::test]
 async fn a_flagged_checkin_names_the_guest_and_the_reason_in_the_tenants_language() {
     let app = TestApp::spawn().await;
-    let (cookie, _, cid, _, receipt) = scene_with(&app, &person_with("lost_or_stolen", None).person).await;
+    let guest = &person_with("lost_or_stolen", None).person;
+    let (cookie, _, cid, _, receipt) = scene_with(&app, guest).await;
     let html = app.client.get(app.url(&receipt)).header("accept-language", "zh-CN").send().await.unwrap().text().await.unwrap();
     assert!(html.contains("已标记") && html.contains("住客 1：证件已报失或被盗"), "{html}");
     let (_, html) = page(&app, &format!("/checkins/{cid}?lang=es"), Some(&cookie)).await;
     assert!(html.contains("Con alerta") && html.contains("Huésped 1: el documento consta como perdido o robado"), "{html}");
+    assert!(html.contains(&format!("<li>{}</li>", hospes::http::web::i18n::full_name(guest))), "the landlord sees the guest's name");
 }

@@ -167,6 +167,25 @@ impl Lang {
     }
 }
 
+/// A person's full name in their own name's order, whatever the page's language: family name
+/// first and no space for names written in Han, Hangul or kana (吴涛); otherwise given names,
+/// family name, second family name (Hans Müller, Ana García López).
+pub fn full_name(p: &crate::domain::Person) -> String {
+    use unicode_script::{Script, UnicodeScript};
+    let east_asian = |s: &str| {
+        s.chars().any(|c| matches!(c.script(), Script::Han | Script::Hangul | Script::Hiragana | Script::Katakana))
+    };
+    if east_asian(&p.family_name) && (p.given_names.is_empty() || east_asian(&p.given_names)) {
+        return format!("{}{}", p.family_name, p.given_names);
+    }
+    [Some(p.given_names.as_str()), Some(p.family_name.as_str()), p.second_family_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn query_lang(parts: &Parts) -> Option<Lang> {
     let query = parts.uri.query()?;
     url_lang(query)
@@ -219,6 +238,23 @@ mod tests {
         assert_eq!(Lang::from_accept_language("es-MX").tag(), "es");
         assert_eq!(Lang::from_accept_language("zh").tag(), "zh-CN");
         assert_eq!(Lang::from_accept_language("zh-Hans-CN").tag(), "zh-CN");
+    }
+
+    #[test]
+    fn full_names_follow_the_names_own_order() {
+        let person = |given: &str, family: &str, second: Option<&str>| {
+            let mut p: crate::domain::Person = serde_json::from_value(serde_json::json!({
+                "given_names": given, "family_name": family, "birth_date": "1990-01-01", "nationality": "CHN",
+                "document": {"type": "passport", "number": "X", "issuing_country": "CHN"}
+            }))
+            .unwrap();
+            p.second_family_name = second.map(str::to_owned);
+            p
+        };
+        assert_eq!(full_name(&person("涛", "吴", None)), "吴涛");
+        assert_eq!(full_name(&person("Hans", "Müller", None)), "Hans Müller");
+        assert_eq!(full_name(&person("Ana", "García", Some("López"))), "Ana García López");
+        assert_eq!(full_name(&person("Tao", "Wu", None)), "Tao Wu");
     }
 
     #[test]

@@ -369,6 +369,8 @@ pub struct CheckinPage {
     pub flags: Vec<String>,
     pub stay: String,
     pub persons: String,
+    /// For the landlord: the guests' full names, each in its own name's order.
+    pub guests: Vec<String>,
     pub seals: Vec<SealLine>,
     pub receipt_json: String,
     /// The live status: server-sent events, and the JSON to poll where they do not work.
@@ -431,6 +433,7 @@ pub async fn checkin_page(app: &App, lang: &Lang, c: CheckinRecord, heading: &st
             .collect(),
         stay: stay_in(lang, &c),
         persons: lang.count("guests", c.person_count),
+        guests: Vec::new(),
         seals: seals
             .into_iter()
             .map(|s| SealLine { event: lang.t(&format!("event-{}", s.event.as_str())), time: format!("{} UTC", lang.datetime(&s.created_at)), jws: s.jws })
@@ -456,7 +459,9 @@ pub async fn checkin(State(app): State<App>, lang: Lang, landlord: WebLandlord, 
             receipt_json: format!("/v1/checkins/{id}/receipt"),
         };
         let can_check_out = c.status.apply(crate::domain::Event::CheckedOut).is_ok();
+        let guests = app.store.persons(&c.id).await?;
         let mut page = checkin_page(&app, &lang, c, "checkin-heading", links).await?;
+        page.guests = guests.iter().map(super::i18n::full_name).collect();
         if can_check_out {
             page.checkout_action = Some(format!("/checkins/{id}/checkout"));
             page.csrf = landlord.csrf.clone();
