@@ -154,7 +154,7 @@ impl App {
             checkin_id: id.clone(),
             seq: 0,
             event: Event::Submitted,
-            jws: jws::sign(&payload, self.keys.signing_key(), self.keys.active_kid())?.compact,
+            jws: self.keys.seal(&payload, now)?.compact,
             created_at: now,
         };
         let receipt_token = crate::http::auth::new_token("hrt_");
@@ -217,7 +217,7 @@ impl App {
             checkin_id: checkin.id.clone(),
             seq: seals.len() as i64,
             event,
-            jws: jws::sign(&payload, self.keys.signing_key(), self.keys.active_kid())?.compact,
+            jws: self.keys.seal(&payload, now)?.compact,
             created_at: now,
         };
         let flags: Option<Vec<Flag>> = match event {

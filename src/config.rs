@@ -58,7 +58,7 @@ pub struct Settings {
     pub registry_seed: u64,
 
     /// Number of registry-check workers inside `serve` (0: run `hospes worker` separately).
-    #[arg(long, env = "HOSPES_WORKERS", default_value_t = 2)]
+    #[arg(long, env = "HOSPES_WORKERS", default_value_t = 32)]
     pub workers: usize,
 
     /// The URL at which tenants reach this service (printed in invitation QR codes).

@@ -18,6 +18,7 @@ pub mod registry;
 pub mod seal;
 pub mod serve;
 pub mod store;
+pub mod transparency;
 
 /// Where the shared test corpora live (`shared/testdata`: QR photos, identity vectors).
 /// Used by tests and benchmarks only: `HOSPES_TESTDATA` if set, else the `shared/testdata` folder

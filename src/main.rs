@@ -1,7 +1,7 @@
 //! The `hospes` command line: serve, worker, migrate, keys, verify, qr, registry-sim, users,
 //! documents, names, retention, backup, restore. Each command is a thin call into the library.
 
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,7 +25,7 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
         /// Workers in this process.
-        #[arg(long, default_value_t = 2)]
+        #[arg(long, default_value_t = 32)]
         count: usize,
     },
     /// Applies the database migrations and exits.
@@ -38,6 +38,11 @@ enum Command {
     /// Verifies a receipt (JSON), a single compact JWS, or the text of a receipt QR code, offline.
     /// Exits 0 only when every seal in it is valid.
     Verify(VerifyArgs),
+    /// The transparency log of seals: checks that a newer checkpoint extends an older one.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
     /// The simulated population registry: serves it over HTTP, or prints its people or a
     /// person's identity credential.
     RegistrySim(RegistrySimArgs),
@@ -201,6 +206,16 @@ enum KeysCommand {
         #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
         keys_dir: PathBuf,
     },
+    /// Rotates the seal key: a new key signs from the next start of each instance; every other
+    /// key is retired after the overlap and stays published (with its validity period) so that
+    /// its seals keep verifying. Restart every instance within the overlap.
+    Rotate {
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+        /// Seconds the old key stays valid for instances not yet restarted.
+        #[arg(long, default_value_t = 3600)]
+        overlap_secs: i64,
+    },
     /// Lists the keys with their key ids.
     List {
         #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
@@ -228,6 +243,32 @@ enum KeysCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Checks, offline, that the checkpoint NEW extends the checkpoint OLD (RFC 9162 consistency):
+    /// both signed by a key of the JWKS, same log, nothing removed or rewritten in between.
+    /// Exits 0 only when it does.
+    Verify {
+        /// The older checkpoint (a C2SP signed note, as `GET /v1/log/checkpoint` serves).
+        #[arg(long)]
+        from: PathBuf,
+        /// The newer checkpoint.
+        #[arg(long)]
+        to: PathBuf,
+        /// The consistency proof, a JSON file as `GET /v1/log/proof/consistency` serves.
+        #[arg(long, conflicts_with = "log")]
+        proof: Option<PathBuf>,
+        /// The service's base URL, to fetch the consistency proof from.
+        #[arg(long)]
+        log: Option<String>,
+        /// The public keys: a JWKS file or URL (default: the public keys in HOSPES_KEYS_DIR).
+        #[arg(long)]
+        jwks: Option<String>,
+        #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
+        keys_dir: PathBuf,
+    },
+}
+
 #[derive(Args)]
 struct VerifyArgs {
     /// The receipt file, or `-` for standard input.
@@ -235,7 +276,9 @@ struct VerifyArgs {
     /// The public keys: a JWKS file or URL (default: the public keys in HOSPES_KEYS_DIR).
     #[arg(long)]
     jwks: Option<String>,
-    /// A transparency-log checkpoint to check inclusion against.
+    /// A transparency-log checkpoint (C2SP signed note) to check every seal's inclusion against;
+    /// the receipt's proofs must be for its tree size (`GET /v1/checkins/{id}/receipt?tree_size=N`).
+    /// Default: the receipt's own checkpoint.
     #[arg(long)]
     checkpoint: Option<PathBuf>,
     #[arg(long, env = "HOSPES_KEYS_DIR", default_value = "keys")]
@@ -443,6 +486,11 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Backup { out, stdin, settings } => hospes::privacy::cli::backup(&settings, &out, stdin).await?,
         Command::Restore { file, to, keys_dir } => hospes::privacy::cli::restore(&file, &to, &keys_dir).await?,
         Command::Verify(args) => return verify(args).await,
+        Command::Log { command: LogCommand::Verify { from, to, proof, log, jwks, keys_dir } } => {
+            let ok = hospes::seal::cli::log_verify(&from, &to, proof.as_deref(), log.as_deref(), jwks.as_deref(), &keys_dir,
+                &mut std::io::stdout().lock()).await?;
+            return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+        }
         Command::RegistrySim(args) => registry_sim(args).await?,
         Command::Users { command } => users(command).await?,
         Command::Jurisdictions { command } => match command {
@@ -485,11 +533,15 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
             let kid = keyring::generate(&keys_dir)?;
             println!("{kid}");
         }
+        KeysCommand::Rotate { keys_dir, overlap_secs } => {
+            let kid = keyring::rotate(&keys_dir, chrono::Duration::seconds(overlap_secs.max(0)))?;
+            println!("{kid}");
+        }
         KeysCommand::List { keys_dir } => {
             let ring = hospes::seal::KeyRing::load(&keys_dir)?;
             for e in ring.entries() {
                 let state = if e.kid == ring.active_kid() { "active" } else if e.retired.is_some() { "retired" } else { "published" };
-                println!("{}\t{}\t{}", e.kid, e.created, state);
+                println!("{}\t{}\t{}\t{}", e.kid, e.created, e.retired.as_deref().unwrap_or("-"), state);
             }
             if let Ok(data) = hospes::privacy::DataKeys::load(&keys_dir) {
                 for e in data.entries() {
@@ -512,46 +564,9 @@ fn keys(command: KeysCommand) -> anyhow::Result<()> {
 }
 
 async fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let text = if args.file == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        s
-    } else {
-        std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file))?
-    };
-    let jwks: serde_json::Value = match &args.jwks {
-        Some(src) if src.starts_with("http://") || src.starts_with("https://") => {
-            reqwest::get(src).await?.error_for_status()?.json().await.context("fetching the JWKS")?
-        }
-        Some(path) => serde_json::from_str(&std::fs::read_to_string(path)?).context("reading the JWKS file")?,
-        None => hospes::seal::KeyRing::load(&args.keys_dir)
-            .context("no --jwks given and no key ring in the keys directory")?
-            .jwks(),
-    };
-    if args.checkpoint.is_some() {
-        bail!("--checkpoint needs the transparency log, which this version does not have yet");
-    }
-    let keys = hospes::seal::keyring::parse_jwks(&jwks);
-    let receipt = match hospes::seal::receipt::parse_receipt_text(&text) {
-        Ok(r) => r,
-        Err(e) => {
-            println!("INVALID: {e}");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    match hospes::seal::receipt::verify(&receipt, &keys) {
-        Ok(seals) => {
-            for s in &seals {
-                println!("ok\t{}\t{}\tkey {}", s.event, s.time, s.kid);
-            }
-            println!("VALID: {} seal(s) of check-in {}", seals.len(), receipt.checkin_id);
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            println!("INVALID: {e}");
-            Ok(ExitCode::FAILURE)
-        }
-    }
+    let ok = hospes::seal::cli::verify(&args.file, args.jwks.as_deref(), args.checkpoint.as_deref(), &args.keys_dir,
+        &mut std::io::stdout().lock()).await?;
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 async fn registry_sim(args: RegistrySimArgs) -> anyhow::Result<()> {

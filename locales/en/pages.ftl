@@ -207,10 +207,11 @@ checkout-heading = Check-out not recorded
 checkout-not-now = This check-in cannot be checked out in its current state.
 receipt-title = Your check-in
 receipt-heading = Sealed receipt
-receipt-qr-alt = QR code of the latest seal, for hospes verify
+receipt-qr-alt = QR code of the sealed receipt, for hospes verify
 receipt-explained = Each step is sealed with the service's Ed25519 key. Anyone can verify the receipt offline with hospes verify and the public keys at
 receipt-verify = Verify the seals
 receipt-download = Download the receipt (JSON)
+receipt-print = Printable receipt with QR code
 receipt-not-found = Receipt not found
 receipt-not-found-text = This receipt link is not valid.
 privacy-heading = What was registered about you
@@ -251,6 +252,11 @@ verify-ok = { $count ->
     [one] The seal is valid: signed by this service's key and unaltered.
    *[other] All { $count } seals are valid: signed by this service's keys, unaltered and in order.
 }
+verify-logged = { $count ->
+    [one] The newest seal is included in the public transparency log (a tree of 1 seal), and the log has not been rewritten since.
+   *[other] The newest seal is included in the public transparency log (a tree of { $count } seals), and the log has not been rewritten since.
+}
+verify-log-rewritten = Warning: the transparency log no longer starts with the tree this receipt was proven in.
 verify-key = Key id:
 verify-failed = The receipt does NOT verify.
 verify-offline = To verify it yourself, offline:

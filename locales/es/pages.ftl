@@ -205,10 +205,11 @@ checkout-heading = No se ha registrado la salida
 checkout-not-now = Este registro no admite la salida en su estado actual.
 receipt-title = Su registro
 receipt-heading = Justificante sellado
-receipt-qr-alt = Código QR del último sello, para hospes verify
+receipt-qr-alt = Código QR del justificante sellado, para hospes verify
 receipt-explained = Cada paso se sella con la clave Ed25519 del servicio. Cualquiera puede verificar el justificante sin conexión con hospes verify y las claves públicas de
 receipt-verify = Verificar los sellos
 receipt-download = Descargar el justificante (JSON)
+receipt-print = Justificante imprimible con código QR
 receipt-not-found = Justificante no encontrado
 receipt-not-found-text = Este enlace de justificante no es válido.
 privacy-heading = Lo que se registró sobre usted
@@ -249,6 +250,11 @@ verify-ok = { $count ->
     [one] El sello es válido: firmado con la clave de este servicio y sin alteraciones.
    *[other] Los { $count } sellos son válidos: firmados con las claves de este servicio, sin alteraciones y en orden.
 }
+verify-logged = { $count ->
+    [one] El sello más reciente está incluido en el registro público de transparencia (un árbol de 1 sello), y el registro no se ha reescrito desde entonces.
+   *[other] El sello más reciente está incluido en el registro público de transparencia (un árbol de { $count } sellos), y el registro no se ha reescrito desde entonces.
+}
+verify-log-rewritten = Atención: el registro de transparencia ya no empieza por el árbol en el que se probó este justificante.
 verify-key = Id. de clave:
 verify-failed = El justificante NO es válido.
 verify-offline = Para verificarlo usted mismo, sin conexión:

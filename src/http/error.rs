@@ -174,6 +174,22 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
+impl From<crate::transparency::TransparencyError> for ApiError {
+    fn from(e: crate::transparency::TransparencyError) -> Self {
+        use crate::seal::log::LogError;
+        match e {
+            crate::transparency::TransparencyError::Store(e) => e.into(),
+            crate::transparency::TransparencyError::Log(e @ LogError::TreeSizeOutOfRange { .. }) => {
+                ApiError::malformed("tree_size", e.to_string())
+            }
+            crate::transparency::TransparencyError::Log(e @ LogError::LeafIndexOutOfRange { .. }) => {
+                ApiError::malformed("leaf_index", e.to_string())
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<crate::app::SubmitError> for ApiError {
     fn from(e: crate::app::SubmitError) -> Self {
         match e {

@@ -54,3 +54,32 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
     })
 }
+
+/// The query string as name-value pairs; typed readers name the field when a value is wrong and
+/// never quote it.
+pub struct ApiQuery(pub std::collections::HashMap<String, String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, ApiError> {
+        let query = axum::extract::Query::<std::collections::HashMap<String, String>>::try_from_uri(&parts.uri)
+            .map_err(|_| ApiError::malformed("query", "the query string is not valid URL encoding"))?;
+        Ok(ApiQuery(query.0))
+    }
+}
+
+impl ApiQuery {
+    /// A non-negative integer parameter, if present.
+    pub fn u64(&self, name: &str) -> Result<Option<u64>, ApiError> {
+        self.0
+            .get(name)
+            .map(|v| v.parse::<u64>().map_err(|_| ApiError::malformed(name, format!("{name} must be a non-negative integer"))))
+            .transpose()
+    }
+
+    /// A required non-negative integer parameter.
+    pub fn required_u64(&self, name: &str) -> Result<u64, ApiError> {
+        self.u64(name)?.ok_or_else(|| ApiError::malformed(name, format!("{name} is required")))
+    }
+}

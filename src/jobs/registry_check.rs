@@ -52,7 +52,7 @@ pub async fn run(app: &App, job: &Job, worker: &str) -> Result<(), JobError> {
     if job.attempts > job.max_attempts {
         return give_up(app, job, worker, &checkin, "attempts exhausted before this claim").await;
     }
-    app.store.mark_checking(checkin_id, app.now()).await?;
+    // The claim moved the check-in to `checking` (in its transaction).
     let persons = app.store.persons(checkin_id).await?;
     let mut checks = Vec::with_capacity(persons.len());
     for person in &persons {

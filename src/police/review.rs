@@ -434,7 +434,7 @@ pub fn person_views(persons: Vec<Person>, answers: &[PersonCheck], flags: &[Flag
 
 /// Verifies a check-in's seals with the key ring: each seal up to the first that fails.
 pub fn check_seals(app: &App, checkin_id: &str, seals: Vec<crate::store::SealRecord>) -> Vec<SealCheck> {
-    use crate::seal::receipt::{Receipt, ReceiptError, ReceiptSeal, verify};
+    use crate::seal::receipt::{Receipt, ReceiptSeal, verify};
     let keys = crate::seal::keyring::parse_jwks(&app.keys.jwks());
     let receipt = Receipt {
         checkin_id: checkin_id.to_owned(),
@@ -444,14 +444,7 @@ pub fn check_seals(app: &App, checkin_id: &str, seals: Vec<crate::store::SealRec
     let failed: Option<(usize, String)> = match verify(&receipt, &keys) {
         Ok(_) => None,
         Err(e) => {
-            let index = match &e {
-                ReceiptError::Seal { index, .. }
-                | ReceiptError::Payload { index }
-                | ReceiptError::OtherCheckin { index, .. }
-                | ReceiptError::Chain { index } => *index,
-                ReceiptError::Empty | ReceiptError::Unreadable => 0,
-            };
-            Some((index, e.to_string()))
+            Some((e.seal_index().unwrap_or(0), e.to_string()))
         }
     };
     seals

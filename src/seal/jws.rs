@@ -13,13 +13,37 @@ use sha2::{Digest, Sha256};
 /// The JOSE `typ` of a hospes seal.
 pub const SEAL_TYP: &str = "hospes-seal+jws";
 
-/// The protected header of a seal (RFC 7515 §4.1).
+/// The JOSE `cty` of a seal: its payload is JSON (RFC 7515 §4.1.10, `application/` omitted).
+pub const SEAL_CTY: &str = "json";
+
+/// The protected header of a seal (RFC 7515 §4.1), shaped as a JAdES (ETSI TS 119 182-1)
+/// baseline B-B header: `alg` (`EdDSA`), `kid` (RFC 7638 thumbprint), `typ`, `cty`, the signing
+/// time as `iat` (integer seconds since the epoch, UTC), and — when the operator supplied a
+/// certificate for the seal key — `x5t#S256` (RFC 7515 §4.1.8) and `x5c` (§4.1.6). See
+/// `keys/README.md` for the JAdES elements that are not present.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     pub alg: String,
     pub kid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typ: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cty: Option<String>,
+    /// Signing time, seconds since 1970-01-01T00:00:00Z.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    /// base64url SHA-256 of the DER of the signing certificate.
+    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
+    pub x5t_s256: Option<String>,
+    /// The certificate chain, standard base64 DER, signing certificate first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5c: Option<Vec<String>>,
+}
+
+impl Header {
+    fn new(kid: &str, typ: &str) -> Header {
+        Header { alg: "EdDSA".into(), kid: kid.into(), typ: Some(typ.into()), cty: None, iat: None, x5t_s256: None, x5c: None }
+    }
 }
 
 /// A compact JWS exactly as signed.
@@ -58,8 +82,32 @@ pub fn sign<T: Serialize>(payload: &T, key: &SigningKey, kid: &str) -> Result<Si
 
 /// Signs a canonical JSON payload with `key` under key id `kid`, with the JOSE type `typ`.
 pub fn sign_typed<T: Serialize>(payload: &T, key: &SigningKey, kid: &str, typ: &str) -> Result<SignedSeal, JwsError> {
-    let header = Header { alg: "EdDSA".into(), kid: kid.into(), typ: Some(typ.into()) };
-    let header = canonical_json(&header)?;
+    sign_with_header(payload, key, &Header::new(kid, typ))
+}
+
+/// Signs a seal payload with the JAdES-shaped header: `typ`, `cty`, `iat` = `signed_at` (seconds
+/// since the epoch) and, when `certificates` (DER, signing certificate first) are given,
+/// `x5t#S256` and `x5c`.
+pub fn sign_seal<T: Serialize>(
+    payload: &T,
+    key: &SigningKey,
+    kid: &str,
+    signed_at: i64,
+    certificates: &[Vec<u8>],
+) -> Result<SignedSeal, JwsError> {
+    let mut header = Header::new(kid, SEAL_TYP);
+    header.cty = Some(SEAL_CTY.into());
+    header.iat = Some(signed_at);
+    if let Some(first) = certificates.first() {
+        use base64::engine::general_purpose::STANDARD;
+        header.x5t_s256 = Some(B64.encode(Sha256::digest(first)));
+        header.x5c = Some(certificates.iter().map(|c| STANDARD.encode(c)).collect());
+    }
+    sign_with_header(payload, key, &header)
+}
+
+fn sign_with_header<T: Serialize>(payload: &T, key: &SigningKey, header: &Header) -> Result<SignedSeal, JwsError> {
+    let header = canonical_json(header)?;
     let payload = canonical_json(payload)?;
     let signing_input = format!("{}.{}", B64.encode(header), B64.encode(payload));
     let signature = key.sign(signing_input.as_bytes());
@@ -150,5 +198,83 @@ mod tests {
         let k = key();
         let seal = sign(&serde_json::json!({}), &k, "kid1").unwrap();
         assert_eq!(verify(&seal.compact, |_| None).unwrap_err(), JwsError::UnknownKey("kid1".into()));
+    }
+
+    /// A compact JWS over `header` and `payload` with a raw 64-byte signature.
+    fn assemble(header: &str, payload: &str, signature: &[u8]) -> String {
+        format!("{}.{}.{}", B64.encode(header), B64.encode(payload), B64.encode(signature))
+    }
+
+    #[test]
+    fn a_small_order_key_with_an_identity_signature_is_refused() {
+        // The identity point (a small-order key, encoded 0x01 then zeros) with R = identity and
+        // s = 0 satisfies the cofactorless equation for every message: lenient verification
+        // accepts it, strict verification must not.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let weak = VerifyingKey::from_bytes(&identity).unwrap();
+        assert!(weak.is_weak());
+        let mut signature = [0u8; 64];
+        signature[..32].copy_from_slice(&identity);
+        let compact = assemble(r#"{"alg":"EdDSA","kid":"weak"}"#, r#"{"event":"submitted"}"#, &signature);
+        let sig = Signature::from_bytes(&signature);
+        let input = compact.rsplit_once('.').unwrap().0;
+        assert!(ed25519_dalek::Verifier::verify(&weak, input.as_bytes(), &sig).is_ok(), "the lenient check accepts the forgery");
+        assert_eq!(verify(&compact, |_| Some(&weak)).unwrap_err(), JwsError::BadSignature);
+    }
+
+    #[test]
+    fn a_malleated_signature_with_s_plus_l_is_refused() {
+        // Adding the group order L to s gives a second encoding of the same signature (RFC 8032
+        // §5.1.7 requires s < L).
+        const L: [u8; 32] = [
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ];
+        let k = key();
+        let vk = k.verifying_key();
+        let seal = sign(&serde_json::json!({"event": "verified"}), &k, "kid1").unwrap();
+        let (input, sig) = seal.compact.rsplit_once('.').unwrap();
+        let mut raw = B64.decode(sig).unwrap();
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let sum = u16::from(raw[32 + i]) + u16::from(L[i]) + carry;
+            raw[32 + i] = sum as u8;
+            carry = sum >> 8;
+        }
+        assert_eq!(carry, 0, "s + L < 2^256 since s < L < 2^253");
+        let malleated = format!("{input}.{}", B64.encode(&raw));
+        assert_ne!(malleated, seal.compact);
+        assert!(verify(&malleated, |_| Some(&vk)).is_err(), "s + L must not verify");
+        assert!(verify(&seal.compact, |_| Some(&vk)).is_ok());
+    }
+
+    #[test]
+    fn alg_ed25519_of_rfc_9864_is_accepted_and_others_are_not() {
+        let k = key();
+        let vk = k.verifying_key();
+        for (alg, ok) in [("Ed25519", true), ("EdDSA", true), ("ES256", false), ("none", false)] {
+            let header = format!(r#"{{"alg":"{alg}","kid":"kid1"}}"#);
+            let input = format!("{}.{}", B64.encode(&header), B64.encode(r#"{"event":"submitted"}"#));
+            let compact = format!("{input}.{}", B64.encode(k.sign(input.as_bytes()).to_bytes()));
+            assert_eq!(verify(&compact, |_| Some(&vk)).is_ok(), ok, "{alg}");
+        }
+    }
+
+    #[test]
+    fn a_seal_header_is_jades_shaped_with_certificates_when_given() {
+        let k = key();
+        let vk = k.verifying_key();
+        let plain = sign_seal(&serde_json::json!({"event": "submitted"}), &k, "kid1", 1_700_000_000, &[]).unwrap();
+        let (header, _) = verify(&plain.compact, |_| Some(&vk)).unwrap();
+        assert_eq!((header.typ.as_deref(), header.cty.as_deref(), header.iat), (Some(SEAL_TYP), Some("json"), Some(1_700_000_000)));
+        assert_eq!((header.x5t_s256, header.x5c), (None, None));
+        let cert = b"not really DER".to_vec();
+        let with = sign_seal(&serde_json::json!({}), &k, "kid1", 1, &[cert.clone()]).unwrap();
+        let (header, _) = verify(&with.compact, |_| Some(&vk)).unwrap();
+        assert_eq!(header.x5t_s256.unwrap(), B64.encode(Sha256::digest(&cert)));
+        assert_eq!(header.x5c.unwrap(), vec![base64::engine::general_purpose::STANDARD.encode(&cert)]);
+        let raw_header = B64.decode(with.compact.split('.').next().unwrap()).unwrap();
+        assert!(String::from_utf8(raw_header).unwrap().contains(r#""x5t#S256":"#));
     }
 }

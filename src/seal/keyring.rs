@@ -51,6 +51,27 @@ pub struct KeyRing {
     signing: SigningKey,
     public: BTreeMap<String, VerifyingKey>,
     entries: Vec<KeyEntry>,
+    /// The active key's certificate chain (DER, its own certificate first), if supplied.
+    certificates: Vec<Vec<u8>>,
+}
+
+/// When a published key may have signed: from its creation until its retirement (seconds since
+/// the epoch, inclusive; `None`: unbounded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyValidity {
+    pub valid_from: Option<i64>,
+    pub valid_until: Option<i64>,
+}
+
+impl KeyValidity {
+    /// Whether a seal signed at `signed_at` (seconds since the epoch) falls in the period.
+    pub fn covers(&self, signed_at: i64) -> bool {
+        self.valid_from.is_none_or(|f| signed_at >= f) && self.valid_until.is_none_or(|u| signed_at <= u)
+    }
+}
+
+fn epoch_seconds(rfc3339: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339).ok().map(|t| t.timestamp())
 }
 
 impl std::fmt::Debug for KeyRing {
@@ -115,7 +136,13 @@ impl KeyRing {
         if thumbprint(&signing.verifying_key()) != active.kid {
             return Err(bad(&path, "the private key does not match its key id"));
         }
-        Ok(KeyRing { active_kid: active.kid.clone(), signing, public, entries: manifest.keys })
+        let certificates = read_certificates(dir, &active.kid)?;
+        if let Some(first) = certificates.first() {
+            if !certificate_holds_key(first, &signing.verifying_key()) {
+                return Err(bad(&dir.join(format!("{}.cert.pem", active.kid)), "the first certificate is not for this key"));
+            }
+        }
+        Ok(KeyRing { active_kid: active.kid.clone(), signing, public, entries: manifest.keys, certificates })
     }
 
     /// A key ring held in memory only (tests, the registry simulator).
@@ -124,7 +151,35 @@ impl KeyRing {
         let mut public = BTreeMap::new();
         public.insert(kid.clone(), signing.verifying_key());
         let entry = KeyEntry { kid: kid.clone(), created: "1970-01-01T00:00:00Z".into(), retired: None };
-        KeyRing { active_kid: kid, signing, public, entries: vec![entry] }
+        KeyRing { active_kid: kid, signing, public, entries: vec![entry], certificates: Vec::new() }
+    }
+
+    /// The same ring with a certificate chain (DER, the seal key's own first) for the active key.
+    pub fn with_certificates(mut self, certificates: Vec<Vec<u8>>) -> KeyRing {
+        self.certificates = certificates;
+        self
+    }
+
+    /// The active key's certificate chain (DER), empty when none was supplied.
+    pub fn certificates(&self) -> &[Vec<u8>] {
+        &self.certificates
+    }
+
+    /// Seals `payload` with the active key, signed at `at` (the header's `iat`).
+    pub fn seal<T: Serialize>(&self, payload: &T, at: chrono::DateTime<chrono::Utc>) -> Result<super::SignedSeal, super::JwsError> {
+        super::jws::sign_seal(payload, &self.signing, &self.active_kid, at.timestamp(), &self.certificates)
+    }
+
+    /// The validity period of a published key.
+    pub fn validity(&self, kid: &str) -> KeyValidity {
+        self.entries
+            .iter()
+            .find(|e| e.kid == kid)
+            .map(|e| KeyValidity {
+                valid_from: epoch_seconds(&e.created),
+                valid_until: e.retired.as_deref().and_then(epoch_seconds),
+            })
+            .unwrap_or_default()
     }
 
     pub fn active_kid(&self) -> &str {
@@ -143,9 +198,25 @@ impl KeyRing {
         &self.entries
     }
 
-    /// The JWKS document served at `/.well-known/jwks.json`.
+    /// The JWKS document served at `/.well-known/jwks.json`: every published key, active and
+    /// retired, with its validity period (`valid_from`, `valid_until`: seconds since the epoch).
     pub fn jwks(&self) -> serde_json::Value {
-        serde_json::json!({ "keys": self.public.values().map(jwk).collect::<Vec<_>>() })
+        let keys = self
+            .public
+            .iter()
+            .map(|(kid, key)| {
+                let mut jwk = jwk(key);
+                let validity = self.validity(kid);
+                if let Some(from) = validity.valid_from {
+                    jwk["valid_from"] = from.into();
+                }
+                if let Some(until) = validity.valid_until {
+                    jwk["valid_until"] = until.into();
+                }
+                jwk
+            })
+            .collect::<Vec<_>>();
+        serde_json::json!({ "keys": keys })
     }
 }
 
@@ -163,6 +234,75 @@ pub fn parse_jwks(jwks: &serde_json::Value) -> BTreeMap<String, VerifyingKey> {
         keys.insert(kid, key);
     }
     keys
+}
+
+/// The validity periods that a JWKS publishes (`valid_from`, `valid_until`), by key id.
+pub fn parse_jwks_validity(jwks: &serde_json::Value) -> BTreeMap<String, KeyValidity> {
+    let mut out = BTreeMap::new();
+    for (kid, key) in parse_jwks(jwks) {
+        let _ = key;
+        out.insert(kid, KeyValidity::default());
+    }
+    for k in jwks.get("keys").and_then(|k| k.as_array()).into_iter().flatten() {
+        let Some(kid) = k.get("kid").and_then(|v| v.as_str()) else { continue };
+        if let Some(v) = out.get_mut(kid) {
+            v.valid_from = k.get("valid_from").and_then(|v| v.as_i64());
+            v.valid_until = k.get("valid_until").and_then(|v| v.as_i64());
+        }
+    }
+    out
+}
+
+/// Rotates the seal key: generates a new key (which signs from now on, for instances started
+/// from now on) and retires every other key at `now + overlap`. Running instances sign with the
+/// key they loaded until they restart: restart them all within `overlap`, or their seals made
+/// after it fail the validity check. Retired public keys stay published. Returns the new key id.
+pub fn rotate(dir: &Path, overlap: chrono::Duration) -> Result<String, KeyRingError> {
+    let kid = generate(dir)?;
+    let mut manifest = read_manifest(dir)?;
+    let until = (chrono::Utc::now() + overlap).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for entry in manifest.keys.iter_mut().filter(|e| e.kid != kid && e.retired.is_none()) {
+        entry.retired = Some(until.clone());
+    }
+    write_manifest(dir, &manifest)?;
+    Ok(kid)
+}
+
+/// The certificate chain in `<kid>.cert.pem`, if present: PEM `CERTIFICATE` blocks (RFC 7468),
+/// returned as DER, the seal key's certificate first. It must certify the key: its
+/// SubjectPublicKeyInfo must hold the key's public bytes.
+fn read_certificates(dir: &Path, kid: &str) -> Result<Vec<Vec<u8>>, KeyRingError> {
+    let path = dir.join(format!("{kid}.cert.pem"));
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(bad(&path, e)),
+    };
+    let mut chain = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+        let end_marker = "-----END CERTIFICATE-----";
+        let end = rest[start..].find(end_marker).ok_or_else(|| bad(&path, "unterminated PEM block"))? + start + end_marker.len();
+        let (label, der) = pem_rfc7468::decode_vec(rest[start..end].as_bytes()).map_err(|e| bad(&path, e))?;
+        if label != "CERTIFICATE" {
+            return Err(bad(&path, "not a CERTIFICATE block"));
+        }
+        chain.push(der);
+        rest = &rest[end..];
+    }
+    if chain.is_empty() {
+        return Err(bad(&path, "no PEM CERTIFICATE block"));
+    }
+    Ok(chain)
+}
+
+/// Whether a DER certificate holds `key` as its subject public key: the Ed25519
+/// SubjectPublicKeyInfo has one fixed DER encoding (RFC 8410 §4), searched for in the certificate.
+pub fn certificate_holds_key(der: &[u8], key: &VerifyingKey) -> bool {
+    const SPKI_PREFIX: [u8; 12] = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+    let mut spki = SPKI_PREFIX.to_vec();
+    spki.extend_from_slice(key.as_bytes());
+    der.windows(spki.len()).any(|w| w == spki.as_slice())
 }
 
 /// Generates a new seal key in `dir`, writes its files and records it in `keyring.json`.
@@ -281,5 +421,55 @@ mod tests {
         let path = dir.path().join(format!("{kid}.key.pem"));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert!(matches!(KeyRing::load(dir.path()), Err(KeyRingError::Permissions { .. })));
+    }
+
+    #[test]
+    fn a_key_file_in_a_wrong_format_stops_loading_with_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let kid = generate(dir.path()).unwrap();
+        std::fs::write(dir.path().join(format!("{kid}.key.pem")), "not a key").unwrap();
+        match KeyRing::load(dir.path()) {
+            Err(KeyRingError::BadFile { path, .. }) => assert!(path.ends_with(format!("{kid}.key.pem"))),
+            other => panic!("expected BadFile, got {other:?}"),
+        }
+        std::fs::write(dir.path().join("keyring.json"), "{").unwrap();
+        assert!(matches!(KeyRing::load(dir.path()), Err(KeyRingError::BadFile { .. })));
+    }
+
+    #[test]
+    fn rotation_signs_with_the_new_key_and_keeps_the_old_one_published_with_its_period() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = generate(dir.path()).unwrap();
+        let new = rotate(dir.path(), chrono::Duration::zero()).unwrap();
+        assert_ne!(old, new);
+        let ring = KeyRing::load(dir.path()).unwrap();
+        assert_eq!(ring.active_kid(), new);
+        let jwks = ring.jwks();
+        let validity = parse_jwks_validity(&jwks);
+        assert_eq!(parse_jwks(&jwks).len(), 2);
+        let old_period = validity[&old];
+        assert!(old_period.valid_from.is_some() && old_period.valid_until.is_some());
+        assert!(validity[&new].valid_until.is_none());
+        let until = old_period.valid_until.unwrap();
+        assert!(old_period.covers(until) && !old_period.covers(until + 1));
+        assert!(!old_period.covers(old_period.valid_from.unwrap() - 1));
+        // Rotating again retires the second key too; the first keeps its period.
+        let third = rotate(dir.path(), chrono::Duration::zero()).unwrap();
+        let ring = KeyRing::load(dir.path()).unwrap();
+        assert_eq!(ring.active_kid(), third);
+        assert_eq!(ring.validity(&old), old_period);
+        assert!(ring.validity(&new).valid_until.is_some());
+    }
+
+    #[test]
+    fn a_certificate_for_another_key_stops_loading() {
+        let dir = tempfile::tempdir().unwrap();
+        let kid = generate(dir.path()).unwrap();
+        let other = SigningKey::from_bytes(&[9; 32]).verifying_key();
+        let mut der = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+        der.extend_from_slice(other.as_bytes());
+        let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, &der).unwrap();
+        std::fs::write(dir.path().join(format!("{kid}.cert.pem")), pem).unwrap();
+        assert!(matches!(KeyRing::load(dir.path()), Err(KeyRingError::BadFile { .. })));
     }
 }

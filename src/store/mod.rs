@@ -20,6 +20,8 @@ mod shared;
 pub mod police;
 #[macro_use]
 pub mod privacy;
+#[macro_use]
+pub mod tlog;
 mod postgres;
 mod sqlite;
 
@@ -29,6 +31,7 @@ pub use police::{
 pub use postgres::PgStore;
 pub use privacy::{ErasureCandidate, PrivacyStore};
 pub use sqlite::SqliteStore;
+pub use tlog::{LogStore, TreeHead};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -259,9 +262,9 @@ pub enum JobRelease {
 
 /// Every method that touches personal data encrypts on write and decrypts on read; the privacy
 /// methods (blind index, erasure, re-encryption) are in [`PrivacyStore`]; the police workspace's
-/// methods are in [`PoliceStore`].
+/// methods are in [`PoliceStore`]; the transparency log's in [`LogStore`].
 #[async_trait]
-pub trait Store: PrivacyStore + PoliceStore + Send + Sync + 'static {
+pub trait Store: PrivacyStore + PoliceStore + LogStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies the migrations of this backend.

@@ -581,7 +581,9 @@ macro_rules! impl_police_store {
                 answers: &[$crate::domain::PersonCheck],
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::store::StoreResult<()> {
-                let mut tx = self.begin_write().await?;
+                // Relaxed: the outcome's durable commit follows and covers it; if it is lost, the
+                // rerun of the check writes it again (an upsert).
+                let mut tx = self.begin_relaxed().await?;
                 for (i, a) in answers.iter().enumerate() {
                     sqlx::query(
                         "INSERT INTO registry_answers (checkin_id, person_idx, answer, checked_at) VALUES ($1, $2, $3, $4) \

@@ -8,9 +8,15 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use super::StoreResult;
 use super::shared::{Backend, JobRow};
 
-const CLAIM_SQL: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, locked_by = $3, updated_at = $1 \
-     WHERE id = (SELECT id FROM jobs WHERE state = 'ready' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-     RETURNING id, kind, checkin_id, payload, attempts, max_attempts, lease_until, created_at";
+/// The claim, and (for a registry check) the check-in's move to `checking`, in one statement.
+const CLAIM_SQL: &str = "WITH claimed AS ( \
+       UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, locked_by = $3, updated_at = $1 \
+       WHERE id = (SELECT id FROM jobs WHERE state = 'ready' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+       RETURNING id, kind, checkin_id, payload, attempts, max_attempts, lease_until, created_at), \
+     checking AS ( \
+       UPDATE checkins SET status = 'checking', updated_at = $1 \
+       WHERE id IN (SELECT checkin_id FROM claimed WHERE kind = 'registry_check') AND status = 'submitted') \
+     SELECT * FROM claimed";
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -28,6 +34,8 @@ impl PgStore {
     pub async fn connect(url: &str) -> StoreResult<PgStore> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
+            // Opened at start-up, so the first burst does not wait for connections.
+            .min_connections(4)
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
@@ -35,6 +43,11 @@ impl PgStore {
     }
 
     fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// For single writes outside a transaction (the same pool: PostgreSQL has row locks).
+    fn writer(&self) -> &PgPool {
         &self.pool
     }
 
@@ -57,6 +70,15 @@ impl PgStore {
         Ok(self.pool.begin().await?)
     }
 
+    /// A write transaction that does not wait for its WAL flush (`synchronous_commit = off`,
+    /// PostgreSQL's documented per-transaction trade: a crash may lose it, never corrupt). Only for
+    /// writes whose loss is harmless or that a later durable commit covers.
+    async fn begin_relaxed(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
+        Ok(tx)
+    }
+
     async fn claim_job_inner(
         &self,
         worker: &str,
@@ -70,3 +92,4 @@ impl PgStore {
 impl_store!(PgStore);
 impl_police_store!(PgStore);
 impl_privacy_store!(PgStore);
+impl_log_store!(PgStore);

@@ -1,8 +1,8 @@
 //! The SQL that SQLite and PostgreSQL both understand, written once.
 //!
 //! [`impl_store!`] implements [`super::Store`] for a backend type that provides, as inherent
-//! methods, only what differs between the engines: `BACKEND`, `pool`, `run_migrations`,
-//! `begin_write` (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: `BEGIN`) and `claim_job_inner`
+//! methods, only what differs between the engines: `BACKEND`, `pool`, `writer` (single writes), `run_migrations`,
+//! `begin_write` (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: `BEGIN`), `begin_relaxed` (no wait for the fsync) and `claim_job_inner`
 //! (SQLite: one immediate transaction; PostgreSQL: `FOR UPDATE SKIP LOCKED`). Parameters are
 //! written `$1, $2, ...`, which both engines accept (SQLite binds them by first appearance).
 
@@ -341,9 +341,9 @@ impl From<DeadJobRow> for super::DeadJob {
 
 #[derive(sqlx::FromRow)]
 pub(super) struct JobRow {
-    id: i64,
-    kind: String,
-    checkin_id: Option<String>,
+    pub(super) id: i64,
+    pub(super) kind: String,
+    pub(super) checkin_id: Option<String>,
     payload: String,
     attempts: i32,
     max_attempts: i32,
@@ -392,7 +392,12 @@ macro_rules! impl_store {
             }
 
             async fn migrate(&self) -> $crate::store::StoreResult<()> {
-                self.run_migrations().await
+                self.run_migrations().await?;
+                let logged = $crate::store::tlog::LogStore::log_backfill(self).await?;
+                if logged > 0 {
+                    tracing::info!(seals.count = logged, "appended seals written before the transparency log to it");
+                }
+                Ok(())
             }
 
             async fn ping(&self) -> $crate::store::StoreResult<()> {
@@ -413,7 +418,7 @@ macro_rules! impl_store {
                 .bind(&u.totp_secret)
                 .bind(u.disabled)
                 .bind(u.created_at)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await
                 .map_err($crate::store::shared::conflict)?;
                 Ok(())
@@ -447,7 +452,7 @@ macro_rules! impl_store {
                 .bind(user_id)
                 .bind(now)
                 .bind(expires_at)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
                 Ok(())
             }
@@ -471,7 +476,7 @@ macro_rules! impl_store {
                     .bind(token_hash)
                     .bind(now)
                     .bind(row.idle_secs.map(|s| now + chrono::Duration::seconds(s)))
-                    .execute(self.pool())
+                    .execute(self.writer())
                     .await?;
                 row.user.try_into().map(Some)
             }
@@ -494,7 +499,7 @@ macro_rules! impl_store {
                 .bind(&p.time_zone)
                 .bind(p.invitation_epoch)
                 .bind(p.created_at)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await
                 .map_err($crate::store::shared::conflict)?;
                 Ok(())
@@ -664,7 +669,7 @@ macro_rules! impl_store {
                 sqlx::query("UPDATE checkins SET status = 'checking', updated_at = $2 WHERE id = $1 AND status = 'submitted'")
                     .bind(checkin_id)
                     .bind(now)
-                    .execute(self.pool())
+                    .execute(self.writer())
                     .await?;
                 Ok(())
             }
@@ -711,7 +716,7 @@ macro_rules! impl_store {
                      WHERE state = 'running' AND lease_until < $1",
                 )
                 .bind(now)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?
                 .rows_affected();
                 Ok(n)
@@ -729,7 +734,7 @@ macro_rules! impl_store {
                 .bind(job_id)
                 .bind(worker)
                 .bind(lease_until)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?
                 .rows_affected();
                 Ok(n == 1)
@@ -743,7 +748,7 @@ macro_rules! impl_store {
                 .bind(job_id)
                 .bind(worker)
                 .bind(now)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
                 Ok(())
             }
@@ -772,7 +777,7 @@ macro_rules! impl_store {
                 .bind(error)
                 .bind(now)
                 .bind(uncount)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
                 Ok(())
             }
@@ -869,6 +874,14 @@ macro_rules! impl_store {
                     .execute(&mut **tx)
                     .await
                     .map_err($crate::store::shared::conflict)?;
+                // The seal's leaf, in the same transaction: no seal without a leaf, no gap.
+                let leaf_index = Self::log_append_tx(tx, &[s.jws.as_bytes()]).await?;
+                sqlx::query("UPDATE seals SET leaf_index = $1 WHERE checkin_id = $2 AND seq = $3")
+                    .bind($crate::store::tlog::to_i64(leaf_index)?)
+                    .bind(&s.checkin_id)
+                    .bind(s.seq)
+                    .execute(&mut **tx)
+                    .await?;
                 Ok(())
             }
         }

@@ -267,6 +267,7 @@ async fn browser_a_landlord_and_a_chinese_speaking_tenant_check_in_on_phones_and
     check_page(&tenant, "tenant-4-receipt-verified-zh", &mut violations).await;
     tenant.find(Locator::Css("a[href$='/verify']")).await.unwrap().click().await.unwrap();
     wait_for(&tenant, ".seal-verified").await;
+    assert!(tenant.source().await.unwrap().contains("已收录在公开的透明日志中"), "the verify page reports the log inclusion");
     check_page(&tenant, "tenant-5-verify-zh", &mut violations).await;
 
     let receipt_url = tenant.current_url().await.unwrap().to_string().replace("/verify", "");

@@ -122,10 +122,11 @@ impl TestApp {
     pub async fn spawn_with(registry: Arc<dyn Registry>) -> TestApp {
         let db = TestDb::create().await;
         let keys_dir = tempfile::tempdir().expect("temp dir");
+        // The seal key first: its validity starts when it is made, and seals are dated by the clock.
+        let keys = hospes::seal::KeyRing::load_or_generate(keys_dir.path(), true).expect("key ring");
         // Whole microseconds, as PostgreSQL stores them: a time read back equals the time written
         // (otherwise an age computed from a stored time is a few hundred nanoseconds too long).
         let clock = Arc::new(ManualClock::new(chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6)));
-        let keys = hospes::seal::KeyRing::load_or_generate(keys_dir.path(), true).expect("key ring");
         let data_keys = hospes::privacy::DataKeys::load_or_generate(keys_dir.path(), true).expect("data keys");
         let cipher = Arc::new(hospes::privacy::DataCipher::new(data_keys));
         let store = hospes::store::connect_encrypted(db.url(), cipher.clone()).await.expect("connect to the test database");

@@ -324,3 +324,20 @@ async fn a_flagged_checkin_names_the_guest_and_the_reason_in_the_tenants_languag
     assert!(html.contains("Con alerta") && html.contains("Huésped 1: el documento consta como perdido o robado"), "{html}");
     assert!(html.contains(&format!("<li>{}</li>", hospes::http::web::i18n::full_name(guest))), "the landlord sees the guest's name");
 }
+
+#[tokio::test]
+async fn the_receipt_pages_qr_code_holds_the_compact_receipt_that_the_service_verifies() {
+    let app = TestApp::spawn().await;
+    let (_, _, _, _, receipt) = scene(&app).await;
+    let (_, html) = page(&app, &receipt, None).await;
+    let at = html.find("src=\"data:image/png;base64,").expect("a receipt QR code") + "src=\"data:image/png;base64,".len();
+    let b64 = html[at..].split('"').next().unwrap().replace("&#x2f;", "/").replace("&#43;", "+").replace("&#61;", "=");
+    use base64::Engine;
+    let png = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let texts = app.app.qr.decode(bytes::Bytes::from(png)).await.expect("the receipt QR code reads");
+    assert!(texts[0].starts_with("HR1:"), "{}", texts[0]);
+    let report: Value =
+        app.client.post(app.url("/v1/seals/verify")).header("content-type", "text/plain").body(texts[0].clone()).send().await.unwrap().json().await.unwrap();
+    assert_eq!(report["valid"], true, "{report}");
+    assert_eq!(report["seals"].as_array().unwrap().len(), 2);
+}

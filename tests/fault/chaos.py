@@ -152,6 +152,7 @@ def main():
     ap.add_argument("--bench", action="store_true", help="steady rate, no kills, no failures: latency figures")
     ap.add_argument("--rate", type=float, default=200.0)
     ap.add_argument("--duration", type=float, default=60.0)
+    ap.add_argument("--warmup", type=float, default=5.0, help="bench: seconds of submissions at the rate before the measured ones")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--serve-workers", type=int, default=None, help="HOSPES_WORKERS of each serve instance")
     ap.add_argument("--worker-count", type=int, default=None, help="workers in each `hospes worker` process")
@@ -216,7 +217,7 @@ def main():
         stop = threading.Event()
         rnd = random.Random(11)
         plan = []
-        total = int(args.rate * args.duration) if args.bench else args.checkins
+        total = int(args.rate * (args.duration + args.warmup)) if args.bench else args.checkins
         for n in range(total):
             person = rnd.choice(people)
             variant = rnd.choices(["genuine", "wrong_birth", "unknown"], [70, 15, 15])[0]
@@ -355,7 +356,7 @@ def main():
         if no_submitted:
             problems.append(f"{len(no_submitted)} check-in(s) without exactly one submitted seal")
         tally = {"verified": 0, "flagged": 0, "registry_unavailable": 0, "mismatch": 0, "false_verified": 0}
-        latencies = []
+        latencies, timeline = [], []
         sample = ids if len(ids) <= 5000 else random.sample(ids, 5000)
         for cid in sample:
             exp_status, exp_reason, rtoken, _ = accepted[cid]
@@ -380,6 +381,7 @@ def main():
             if outcome:
                 t0 = time_of(seals[0]["created_at"])
                 latencies.append(time_of(outcome[0]["created_at"]) - t0)
+                timeline.append((t0, latencies[-1]))
         if tally["false_verified"]:
             problems.append(f"{tally['false_verified']} check-in(s) verified against the registry's truth")
         if tally["mismatch"]:
@@ -401,12 +403,23 @@ def main():
         print(f"| verified without the registry's truth | {tally['false_verified']} |")
         print(f"| outcome differs from truth | {tally['mismatch']} |")
         print(f"| processes killed (SIGKILL) | {sum(kills.values())} {kills} |")
+        if latencies and args.bench:
+            # The first --warmup seconds of submissions open the connection pools; not measured.
+            first = min(t for t, _ in timeline)
+            latencies = [l for t, l in timeline if t >= first + args.warmup]
+            # Where the slow ones are: the worst latency of each 5-second window of submissions.
+            start = min(t for t, _ in timeline)
+            windows = {}
+            for t, l in timeline:
+                w = int((t - start) // 5)
+                windows[w] = max(windows.get(w, 0), l)
+            print("worst latency per 5 s window (ms):", " ".join(f"{windows[w]*1000:.0f}" for w in sorted(windows)))
         if latencies:
             latencies.sort()
             q = lambda f: latencies[min(len(latencies) - 1, int(f * len(latencies)))]
             print(f"| submission → sealed outcome p50 / p99 / max | {q(0.5)*1000:.0f} / {q(0.99)*1000:.0f} / {latencies[-1]*1000:.0f} ms |")
         if args.bench:
-            print(f"| offered rate | {args.rate:.0f} /s for {args.duration:.0f} s; registry latency {args.latency_ms} ms |")
+            print(f"| offered rate | {args.rate:.0f} /s for {args.duration:.0f} s after {args.warmup:.0f} s of warm-up; registry latency {args.latency_ms} ms |")
         print()
         if problems:
             for p in problems:

@@ -13,9 +13,9 @@ use crate::domain::input::SubmissionInput;
 use crate::domain::{CheckinStatus, Flag, Person, Stay};
 use crate::http::auth::{self, MaybeAuthenticated};
 use crate::http::error::ApiError;
-use crate::http::extract::ApiJson;
+use crate::http::extract::{ApiJson, ApiQuery};
 use crate::invitation::InvitationError;
-use crate::seal::receipt::{Receipt, ReceiptSeal};
+use crate::seal::receipt::Receipt;
 use crate::store::{CheckinRecord, Property, Role, User};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -129,21 +129,18 @@ pub async fn invited_property(app: &App, token: &str) -> Result<Property, ApiErr
     Ok(property)
 }
 
-/// The `202` answer to an accepted check-in.
-pub fn accepted_response(accepted: &Accepted) -> Response {
+/// The `202` answer to an accepted check-in, with its first receipt (the `submitted` seal, its
+/// inclusion proof and the log's checkpoint).
+pub async fn accepted_response(app: &App, accepted: &Accepted) -> Result<Response, ApiError> {
     let id = &accepted.record.id;
     let body = CheckinAccepted {
         id: id.clone(),
         status: accepted.record.status,
         url: format!("/v1/checkins/{id}"),
         receipt_token: accepted.receipt_token.clone(),
-        receipt: Receipt {
-            checkin_id: id.clone(),
-            seals: vec![ReceiptSeal { jws: accepted.seal.jws.clone(), log: None }],
-            checkpoint: None,
-        },
+        receipt: receipt_of(app, id).await?,
     };
-    (StatusCode::ACCEPTED, [(header::LOCATION, format!("/v1/checkins/{id}"))], axum::Json(body)).into_response()
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, format!("/v1/checkins/{id}"))], axum::Json(body)).into_response())
 }
 
 /// Submits a check-in. With `invitation`: a tenant's self check-in, no account needed. With
@@ -162,7 +159,7 @@ pub async fn submit(
 ) -> Result<Response, ApiError> {
     let (property, channel) = submission_property(&app, user.as_ref(), &req).await?;
     let accepted = app.submit(&property, &req.submission(), channel).await?;
-    Ok(accepted_response(&accepted))
+    accepted_response(&app, &accepted).await
 }
 
 /// Finds a check-in the caller may read, or `404` (whoever else asks, and whatever id).
@@ -234,30 +231,61 @@ pub async fn get(
     Ok(axum::Json(view(&app, checkin, with_persons).await?))
 }
 
-/// Builds a check-in's receipt from its stored seals.
+/// Builds a check-in's receipt: its seals with their inclusion proofs and the log's checkpoint
+/// (see [`crate::transparency::receipt`]).
 pub async fn receipt_of(app: &App, checkin_id: &str) -> Result<Receipt, ApiError> {
-    let seals = app.store.seals(checkin_id).await?;
-    Ok(Receipt {
-        checkin_id: checkin_id.to_owned(),
-        seals: seals.into_iter().map(|s| ReceiptSeal { jws: s.jws, log: None }).collect(),
-        checkpoint: None,
-    })
+    Ok(crate::transparency::receipt(app, checkin_id, None).await?)
 }
 
 /// The check-in's receipt: every seal, in order, each a compact JWS that verifies offline with the
-/// keys at `/.well-known/jwks.json` (`hospes verify`).
+/// keys at `/.well-known/jwks.json`, with its inclusion proof (RFC 9162 §2.1.3) in the
+/// transparency log and the log's signed checkpoint (C2SP `tlog-checkpoint` as a `signed-note`),
+/// so that `hospes verify` checks signature, chain and inclusion offline. `400` when `tree_size`
+/// exceeds the log's size.
 #[utoipa::path(get, path = "/v1/checkins/{id}/receipt", tag = "checkins", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Check-in id")),
-    responses((status = 200, body = Receipt), (status = 401, body = crate::http::error::Problem),
-              (status = 404, body = crate::http::error::Problem)))]
+    params(("id" = String, Path, description = "Check-in id"),
+           ("tree_size" = Option<u64>, Query, description = "Prove the seals in the tree of the log's first `tree_size` leaves \
+            (a checkpoint the reader already holds) instead of the latest; seals newer than that tree are left out")),
+    responses((status = 200, body = Receipt), (status = 400, body = crate::http::error::Problem),
+              (status = 401, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem)))]
 pub async fn receipt(
     State(app): State<App>,
     RawToken(token): RawToken,
     MaybeAuthenticated(user): MaybeAuthenticated,
     Path(id): Path<String>,
+    query: ApiQuery,
 ) -> Result<axum::Json<Receipt>, ApiError> {
     let (checkin, _) = readable(&app, token.as_deref(), user.as_ref(), &id).await?;
-    Ok(axum::Json(receipt_of(&app, &checkin.id).await?))
+    let tree_size = query.u64("tree_size")?;
+    Ok(axum::Json(crate::transparency::receipt(&app, &checkin.id, tree_size).await?))
+}
+
+/// The receipt's compact text for its QR code (`HR1:` + Base45 of DEFLATE; see
+/// `docs/receipt-qr.md`), or `None` when the receipt has no compact form (a seal with a
+/// certificate chain in its header).
+pub async fn receipt_qr_text(app: &App, checkin_id: &str) -> Result<Option<String>, ApiError> {
+    let receipt = receipt_of(app, checkin_id).await?;
+    Ok(crate::seal::receipt_qr::encode(&receipt).ok())
+}
+
+/// The receipt as a QR code (SVG, level M, at most version 25 for a typical check-in): the
+/// compact encoding of the receipt (seals, the newest seal's inclusion proof and the checkpoint's
+/// signature), which `hospes verify` and `POST /v1/seals/verify` read. `404` also when the
+/// receipt has no compact form.
+#[utoipa::path(get, path = "/v1/checkins/{id}/receipt.svg", tag = "checkins", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Check-in id")),
+    responses((status = 200, description = "SVG image", content_type = "image/svg+xml", body = String),
+              (status = 401, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem)))]
+pub async fn receipt_qr(
+    State(app): State<App>,
+    RawToken(token): RawToken,
+    MaybeAuthenticated(user): MaybeAuthenticated,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (checkin, _) = readable(&app, token.as_deref(), user.as_ref(), &id).await?;
+    let text = receipt_qr_text(&app, &checkin.id).await?.ok_or(ApiError::NotFound)?;
+    let svg = crate::qr::render::try_svg(&text).map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response())
 }
 
 /// The landlord's check-ins of one property, newest first (at most 100).

@@ -12,8 +12,10 @@ pub mod auth;
 pub mod checkins;
 pub mod credentials;
 pub mod documents;
+pub mod log;
 pub mod police;
 pub mod properties;
+pub mod seals;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +32,7 @@ with a stable `code`; see the `Problem` and `ProblemCode` schemas.",
         (name = "auth", description = "Sign in"),
         (name = "properties", description = "A landlord's properties and their check-in QR codes"),
         (name = "checkins", description = "Check-ins, their status and their sealed receipts"),
+        (name = "log", description = "The transparency log of seals: signed checkpoints (C2SP tlog-checkpoint, signed-note), inclusion and consistency proofs (RFC 9162)"),
         (name = "documents", description = "Document numbers and machine-readable zones, validated as at intake"),
         (name = "police", description = "The review of flagged check-ins by police officers of their jurisdiction (second factor required; every opening audited)"),
     ),
@@ -80,6 +83,12 @@ pub fn router() -> (axum::Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(checkins::submit))
         .routes(routes!(checkins::get))
         .routes(routes!(checkins::receipt))
+        .routes(routes!(checkins::receipt_qr))
+        .routes(routes!(seals::verify))
+        .routes(routes!(log::checkpoint))
+        .routes(routes!(log::verifier_keys))
+        .routes(routes!(log::inclusion))
+        .routes(routes!(log::consistency))
         .routes(routes!(credentials::scan))
         .routes(routes!(documents::validate))
         .routes(routes!(police::queue))

@@ -376,11 +376,13 @@ pub struct CheckinPage {
     /// The live status: server-sent events, and the JSON to poll where they do not work.
     pub events_url: String,
     pub poll_url: String,
-    /// The receipt's QR code (a PNG `data:` URI): the latest seal's compact JWS, which
-    /// `hospes verify` reads.
+    /// The receipt's QR code (a PNG `data:` URI) holding the compact receipt (`HR1:`), which
+    /// `hospes verify` and `POST /v1/seals/verify` read.
     pub receipt_qr: Option<String>,
     /// The page that verifies the receipt's seals with the service's public keys.
     pub verify_url: String,
+    /// The printable receipt page.
+    pub receipt_print: String,
     /// The landlord's check-out form (when the check-in can be checked out) and its CSRF token.
     pub checkout_action: Option<String>,
     pub csrf: String,
@@ -388,6 +390,60 @@ pub struct CheckinPage {
     pub resolution: Option<String>,
     /// For the tenant only: their data, its recipients and its erasure.
     pub privacy: Option<super::tenant::TenantPrivacy>,
+}
+
+/// A printable receipt: its QR code, its seals and the checkpoint they are proven in.
+#[derive(Template)]
+#[template(path = "receipt_print.html")]
+pub struct ReceiptPrintPage {
+    pub back: String,
+    pub checkin_id: String,
+    pub qr_url: Option<String>,
+    pub seals: Vec<PrintedSeal>,
+    pub origin: String,
+    pub tree_size: u64,
+    pub root_hash: String,
+    pub receipt_json: String,
+}
+
+pub struct PrintedSeal {
+    pub event: String,
+    pub time: String,
+    pub leaf: String,
+}
+
+/// The printable receipt of a check-in; `qr_url` serves its QR code.
+pub async fn receipt_print_page(app: &App, checkin_id: &str, back: String, qr_url: String, receipt_json: String) -> Result<ReceiptPrintPage, ApiError> {
+    let receipt = checkins::receipt_of(app, checkin_id).await?;
+    let qr = crate::seal::receipt_qr::encode(&receipt).is_ok().then_some(qr_url);
+    let checkpoint = receipt.checkpoint.as_deref().unwrap_or_default();
+    let mut lines = checkpoint.lines();
+    let (origin, tree_size, root_hash) = (lines.next().unwrap_or_default().to_owned(), lines.next().and_then(|l| l.parse().ok()).unwrap_or(0), lines.next().unwrap_or_default().to_owned());
+    let seals = receipt
+        .seals
+        .iter()
+        .map(|s| {
+            let payload = crate::seal::jws::parse(&s.jws).ok().and_then(|p| serde_json::from_slice::<crate::seal::payload::SealPayload>(&p.payload).ok());
+            PrintedSeal {
+                event: payload.as_ref().map(|p| p.event.clone()).unwrap_or_default(),
+                time: payload.map(|p| p.time).unwrap_or_default(),
+                leaf: s.log.as_ref().map(|l| l.leaf_index.to_string()).unwrap_or_else(|| "-".into()),
+            }
+        })
+        .collect();
+    Ok(ReceiptPrintPage { back, checkin_id: checkin_id.to_owned(), qr_url: qr, seals, origin, tree_size, root_hash, receipt_json })
+}
+
+pub async fn receipt_print(State(app): State<App>, lang: Lang, landlord: WebLandlord, Path(id): Path<String>) -> Response {
+    let result = async {
+        let (c, _) = checkins::readable(&app, None, Some(&landlord.user), &id).await?;
+        receipt_print_page(&app, &c.id, format!("/checkins/{id}"), format!("/v1/checkins/{id}/receipt.svg"), format!("/v1/checkins/{id}/receipt")).await
+    }
+    .await;
+    match result {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => error_notice(&lang, e),
+    }
 }
 
 pub struct SealLine {
@@ -408,9 +464,11 @@ pub struct PageLinks {
 /// The status page of a check-in (shared with the tenant's receipt page); `heading` is a key.
 pub async fn checkin_page(app: &App, lang: &Lang, c: CheckinRecord, heading: &str, links: PageLinks) -> Result<CheckinPage, ApiError> {
     let seals = app.store.seals(&c.id).await?;
-    // One pixel a module, scaled up crisply by the stylesheet: a long JWS as an SVG path would
-    // weigh more than the whole page.
-    let receipt_qr = seals.last().and_then(|s| crate::qr::render::try_png(&s.jws, 1).ok()).map(|png| {
+    // The compact receipt (`HR1:`, what `hospes verify` and `POST /v1/seals/verify` read), one
+    // pixel a module, scaled up crisply by the stylesheet: as an SVG path it would weigh more than
+    // the whole page. None until the newest seal is in the transparency log.
+    let receipt = checkins::receipt_of(app, &c.id).await?;
+    let receipt_qr = crate::seal::receipt_qr::encode(&receipt).ok().and_then(|text| crate::qr::render::try_png(&text, 1).ok()).map(|png| {
         use base64::Engine;
         format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))
     });
@@ -442,6 +500,7 @@ pub async fn checkin_page(app: &App, lang: &Lang, c: CheckinRecord, heading: &st
         events_url: format!("{}/events", links.base),
         poll_url: format!("{}/status.json", links.base),
         verify_url: format!("{}/verify", links.base),
+        receipt_print: format!("{}/print", links.base),
         receipt_qr,
         checkout_action: None,
         csrf: String::new(),

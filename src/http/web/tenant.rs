@@ -179,6 +179,34 @@ pub async fn receipt_json(State(app): State<App>, Path(token): Path<String>) -> 
     }
 }
 
+/// The tenant's printable receipt.
+pub async fn receipt_print(State(app): State<App>, lang: Lang, Path(token): Path<String>) -> Response {
+    let result = async {
+        let c = by_receipt_token(&app, &token).await?;
+        super::landlord::receipt_print_page(&app, &c.id, format!("/r/{token}"), format!("/r/{token}/receipt.svg"), format!("/r/{token}/receipt.json")).await
+    }
+    .await;
+    match result {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(ApiError::NotFound) => notice(&lang, StatusCode::NOT_FOUND, "receipt-not-found", &lang.t("receipt-not-found-text"), None),
+        Err(e) => error_notice(&lang, e),
+    }
+}
+
+/// The tenant's receipt as a QR code (SVG).
+pub async fn receipt_svg(State(app): State<App>, Path(token): Path<String>) -> Response {
+    let result = async {
+        let c = by_receipt_token(&app, &token).await?;
+        let text = checkins::receipt_qr_text(&app, &c.id).await?.ok_or(ApiError::NotFound)?;
+        crate::qr::render::try_svg(&text).map_err(ApiError::internal)
+    }
+    .await;
+    match result {
+        Ok(svg) => ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// The tenant's own data as JSON: what was registered, who received it, when it is erased.
 pub async fn data_json(State(app): State<App>, Path(token): Path<String>) -> Response {
     let result = async {

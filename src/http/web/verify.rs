@@ -1,8 +1,8 @@
-//! The receipt's "verify" page: checks every seal of a check-in's receipt with the service's
-//! public keys, exactly as `hospes verify` does offline (Ed25519 JWS, RFC 7515 / RFC 8037; each
-//! seal of this check-in and chained to the one before), and says so in the reader's language.
-
-use std::collections::BTreeMap;
+//! The receipt's "verify" page: the check-in's receipt checked by the service exactly as
+//! `POST /v1/seals/verify` and `hospes verify` do (Ed25519 JWS, RFC 7515 / RFC 8037, with a key
+//! valid at the signing time; each seal of this check-in and chained to the one before; the
+//! newest included, RFC 9162, in the tree the signed checkpoint names, and that tree still a
+//! prefix of the log), said in the reader's language.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -22,25 +22,21 @@ struct VerifyPage {
     back: String,
     /// `Ok`: (event, time, key id) per seal; `Err`: why the receipt does not verify.
     result: Result<Vec<(String, String, String)>, String>,
+    /// The checkpoint's tree size, and whether that tree is still the start of the log.
+    log: Option<(u64, bool)>,
     receipt_json: String,
 }
 
 async fn page(app: &App, lang: Lang, c: &CheckinRecord, back: String, receipt_json: String) -> Result<VerifyPage, ApiError> {
     let receipt = checkins::receipt_of(app, &c.id).await?;
-    let keys: BTreeMap<String, ed25519_dalek::VerifyingKey> =
-        app.keys.entries().iter().filter_map(|e| app.keys.public_key(&e.kid).map(|k| (e.kid.clone(), *k))).collect();
-    let result = crate::seal::receipt::verify(&receipt, &keys)
-        .map(|seals| {
-            seals
-                .into_iter()
-                .map(|s| {
-                    let time = chrono::DateTime::parse_from_rfc3339(&s.time).map(|t| format!("{} UTC", lang.datetime(&t.to_utc()))).unwrap_or(s.time);
-                    (lang.t(&format!("event-{}", s.event)), time, s.kid)
-                })
-                .collect()
-        })
-        .map_err(|e| e.to_string());
-    Ok(VerifyPage { lang, back, result, receipt_json })
+    let report = crate::http::api::seals::report(app, &receipt).await?;
+    let time = |t: &str| chrono::DateTime::parse_from_rfc3339(t).map(|t| format!("{} UTC", lang.datetime(&t.to_utc()))).unwrap_or_else(|_| t.to_owned());
+    let result = match report.valid {
+        true => Ok(report.seals.iter().map(|s| (lang.t(&format!("event-{}", s.event)), time(&s.time), s.kid.clone())).collect()),
+        false => Err(report.error.clone().unwrap_or_default()),
+    };
+    let log = report.checkpoint.as_ref().map(|c| (c.tree_size, report.in_current_log == Some(true)));
+    Ok(VerifyPage { lang, back, result, log, receipt_json })
 }
 
 pub async fn landlord(State(app): State<App>, lang: Lang, landlord: WebLandlord, Path(id): Path<String>) -> Response {

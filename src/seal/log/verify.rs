@@ -62,15 +62,18 @@ pub fn verify_consistency(
 
 /// A seal's place in the log, as a receipt carries it:
 /// `{"leaf_index", "tree_size", "inclusion_proof": [base64 hashes], "root_hash"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InclusionProof {
     /// Zero-based position of the seal in the log.
     pub leaf_index: u64,
     /// Size of the tree the proof is for.
     pub tree_size: u64,
-    /// The inclusion path, leaf-side sibling first (RFC 9162 §2.1.3.1).
+    /// The inclusion path, leaf-side sibling first (RFC 9162 §2.1.3.1), each hash standard
+    /// padded base64 of 32 bytes.
+    #[schema(value_type = Vec<String>)]
     pub inclusion_proof: Vec<Hash>,
-    /// Root of the tree of `tree_size` leaves.
+    /// Root of the tree of `tree_size` leaves (standard padded base64 of 32 bytes).
+    #[schema(value_type = String)]
     pub root_hash: Hash,
 }
 
@@ -99,13 +102,14 @@ impl InclusionProof {
 
 /// A consistency proof as served over HTTP and read by `hospes log verify`:
 /// `{"old_size", "new_size", "consistency_proof": [base64 hashes]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ConsistencyProof {
     /// Size of the older tree.
     pub old_size: u64,
     /// Size of the newer tree.
     pub new_size: u64,
-    /// The proof nodes (RFC 9162 §2.1.4.1).
+    /// The proof nodes (RFC 9162 §2.1.4.1), each standard padded base64 of 32 bytes.
+    #[schema(value_type = Vec<String>)]
     pub consistency_proof: Vec<Hash>,
 }
 
