@@ -2,79 +2,17 @@
 //! (`chromedriver`, Debian's `chromium-driver`). Runs only with `HOSPES_BROWSER_TESTS=1` (CI sets
 //! it and installs the browser); saves screenshots under `target/screenshots/`.
 
-use std::time::Duration;
-
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::Locator;
 use hospes::store::Role;
 use serde_json::json;
 
 use crate::helpers::*;
 use crate::police::{barcelona_property, checkin_of, enrolled, next_code, scene};
-
-const CHROMIUM_ARGS: [&str; 9] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,1100",
-];
-
-/// chromedriver on a free local port, in a process group of its own, which is ended (chromedriver
-/// and the browsers it started) when dropped — also when the test fails half-way.
-struct Driver {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Driver {
-    async fn start() -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let binary = std::env::var("HOSPES_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        use std::os::unix::process::CommandExt;
-        let child = std::process::Command::new(&binary)
-            .arg(format!("--port={port}"))
-            .process_group(0)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {binary} (apt-get install chromium chromium-driver): {e}"));
-        let url = format!("http://127.0.0.1:{port}");
-        // The driver owns the child from here on: dropped (killed and reaped) on any exit.
-        let driver = Driver { child, url };
-        for _ in 0..100 {
-            if reqwest::get(format!("{}/status", driver.url)).await.is_ok() {
-                return driver;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("chromedriver did not start");
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // The group's id is chromedriver's pid.
-        let group = format!("-{}", self.child.id());
-        let _ = std::process::Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn screenshots_dir() -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use crate::webdriver::{Driver, enabled, screenshots_dir};
 
 #[tokio::test]
 async fn browser_an_officer_signs_in_with_a_totp_code_opens_a_flagged_checkin_with_a_reason_and_resolves_it() {
-    if std::env::var("HOSPES_BROWSER_TESTS").as_deref() != Ok("1") {
-        eprintln!("skipped: set HOSPES_BROWSER_TESTS=1 to run the headless Chromium test");
+    if !enabled() {
         return;
     }
     let app = TestApp::spawn().await;
@@ -91,22 +29,7 @@ async fn browser_an_officer_signs_in_with_a_totp_code_opens_a_flagged_checkin_wi
     let officer = enrolled(&app, Role::Police, "officer@example.com", &["ES-M"]).await;
 
     let driver = Driver::start().await;
-    let profile = tempfile::tempdir().unwrap();
-    let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
-    args.push(format!("--user-data-dir={}", profile.path().display()));
-    let mut options = json!({"args": args});
-    if let Ok(binary) = std::env::var("HOSPES_CHROMIUM") {
-        options["binary"] = json!(binary);
-    } else if std::path::Path::new("/usr/bin/chromium").exists() {
-        options["binary"] = json!("/usr/bin/chromium");
-    }
-    let mut caps = serde_json::Map::new();
-    caps.insert("goog:chromeOptions".into(), options);
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("a WebDriver session with headless Chromium");
+    let c = driver.session(1280, 1100, None).await;
     let shots = screenshots_dir();
 
     // Sign in: password and a code from the authenticator.
@@ -148,7 +71,7 @@ async fn browser_an_officer_signs_in_with_a_totp_code_opens_a_flagged_checkin_wi
     std::fs::write(shots.join("police-dashboard.png"), c.screenshot().await.unwrap()).unwrap();
     c.goto(&app.url("/police/queue")).await.unwrap();
     c.wait().for_element(Locator::Id("open-count")).await.unwrap();
-    c.close().await.unwrap();
+    c.client.clone().close().await.unwrap();
     drop(driver);
     for name in ["police-queue.png", "police-checkin.png", "police-dashboard.png"] {
         assert!(std::fs::metadata(shots.join(name)).unwrap().len() > 10_000, "{name} has content");

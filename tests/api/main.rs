@@ -4,6 +4,7 @@
 mod audit;
 mod bad_input;
 mod browser;
+mod browser_pages;
 mod helpers;
 mod interop;
 mod keys;
@@ -19,3 +20,4 @@ mod registry;
 mod seal_verify;
 mod store_story;
 mod tlog;
+mod webdriver;

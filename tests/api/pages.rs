@@ -152,3 +152,192 @@ async fn a_landlord_photographs_an_identity_qr_and_gets_a_prefilled_form() {
     assert!(html.contains(&format!("value=\"{}\"", person.document.number)));
     assert!(html.contains("signature is valid"));
 }
+
+/// A landlord with a property and a check-in submitted through the invitation form: the session
+/// cookie, the property id, the check-in id, the invitation path and the receipt page path.
+async fn scene(app: &TestApp) -> (String, String, String, String, String) {
+    scene_with(app, &person_with("valid", Some("DEU")).person).await
+}
+
+async fn scene_with(app: &TestApp, p: &hospes::domain::Person) -> (String, String, String, String, String) {
+    let cookie = sign_in(app, "l@example.com").await;
+    let token = app.login("l@example.com", PASSWORD).await.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let property = app.madrid_property(&token).await;
+    let pid = property["id"].as_str().unwrap().to_owned();
+    let invitation = property["invitation_url"].as_str().unwrap().to_owned();
+    let form = [
+        ("check_in", "2026-12-01T14:00".to_owned()),
+        ("check_out", "2026-12-04T11:00".to_owned()),
+        ("given_names", p.given_names.clone()),
+        ("family_name", p.family_name.clone()),
+        ("birth_date", p.birth_date.format("%Y-%m-%d").to_string()),
+        ("nationality", p.nationality.clone()),
+        ("document_type", p.document.kind.as_str().to_owned()),
+        ("document_number", p.document.number.clone()),
+        ("issuing_country", p.document.issuing_country.clone()),
+        ("phone", "+49 30 0000000".to_owned()),
+    ];
+    let resp = app.client.post(&invitation).form(&form).send().await.unwrap();
+    assert_eq!(resp.status(), 303, "{}", resp.text().await.unwrap());
+    let receipt = resp.headers()["location"].to_str().unwrap().to_owned();
+    app.drain_jobs().await;
+    let checkins: Value = app.client.get(app.url(&format!("/v1/properties/{pid}/checkins"))).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let cid = checkins.as_array().or_else(|| checkins["checkins"].as_array()).unwrap()[0]["id"].as_str().unwrap().to_owned();
+    let invitation_path = invitation.strip_prefix(&app.base).unwrap().to_owned();
+    (cookie, pid, cid, invitation_path, receipt)
+}
+
+#[tokio::test]
+async fn every_landlord_and_tenant_page_weighs_under_60_kb_with_its_stylesheet_and_script() {
+    let app = TestApp::spawn().await;
+    let (cookie, pid, cid, invitation, receipt) = scene(&app).await;
+    let mut assets = 0;
+    for asset in ["/static/app.css", "/static/app.js"] {
+        let (status, body) = page(&app, asset, None).await;
+        assert_eq!(status, 200);
+        assets += body.len();
+    }
+    let pages = [
+        ("/login".to_owned(), None),
+        ("/properties".to_owned(), Some(&cookie)),
+        (format!("/properties/{pid}"), Some(&cookie)),
+        (format!("/properties/{pid}/checkin"), Some(&cookie)),
+        (format!("/properties/{pid}/sign"), Some(&cookie)),
+        (format!("/checkins/{cid}"), Some(&cookie)),
+        (format!("/checkins/{cid}/verify"), Some(&cookie)),
+        (invitation, None),
+        (receipt.clone(), None),
+        (format!("{receipt}/verify"), None),
+    ];
+    let mut report = Vec::new();
+    for (path, cookie) in &pages {
+        let (status, html) = page(&app, path, cookie.map(String::as_str)).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains("href=\"/static/app.css\"") && html.contains("src=\"/static/app.js\""), "{path} links its assets");
+        for attr in ["src=\"", "href=\"", "action=\""] {
+            for (at, _) in html.match_indices(attr) {
+                let url = html[at + attr.len()..].split('"').next().unwrap();
+                let local = url.starts_with('/') || url.starts_with('?') || url.starts_with('#') || url.starts_with("data:") || url.starts_with(&app.base);
+                assert!(local, "{path} refers to another host: {url}");
+            }
+        }
+        let total = html.len() + assets;
+        report.push(format!("{path}: {} B page + {assets} B assets = {total} B", html.len()));
+        assert!(total < 60 * 1024, "{path} weighs {total} bytes with its assets");
+    }
+    eprintln!("page weights (uncompressed):\n{}", report.join("\n"));
+}
+
+#[tokio::test]
+async fn the_language_follows_the_switch_then_the_cookie_then_accept_language() {
+    let app = TestApp::spawn().await;
+    let (_, _, _, invitation, receipt) = scene(&app).await;
+    let get = |path: String, headers: Vec<(&'static str, &'static str)>| {
+        let mut req = app.client.get(app.url(&path));
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        req.send()
+    };
+    let html = get(invitation.clone(), vec![("accept-language", "zh-CN,zh;q=0.9,en;q=0.5")]).await.unwrap().text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("入住登记") && html.contains("法律要求房东登记住客"));
+    let html = get(invitation.clone(), vec![("accept-language", "es-ES,es;q=0.9")]).await.unwrap().text().await.unwrap();
+    assert!(html.contains("<html lang=\"es\">") && html.contains("Registro de entrada") && html.contains("se borra 3 años después de la salida"));
+    let html = get(invitation.clone(), vec![("accept-language", "de-DE")]).await.unwrap().text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">") && html.contains("erased 3 years after check-out"));
+
+    // The switch wins over Accept-Language and is remembered in a cookie.
+    let resp = get(format!("{invitation}?lang=es"), vec![("accept-language", "zh-CN")]).await.unwrap();
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("lang=es;") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(resp.text().await.unwrap().contains("<html lang=\"es\">"));
+    let html = get(receipt.clone(), vec![("accept-language", "zh-CN"), ("cookie", "lang=es")]).await.unwrap().text().await.unwrap();
+    assert!(html.contains("<html lang=\"es\">") && html.contains("Verificado") && html.contains("Lo que se registró sobre usted"));
+    // An unknown language in the switch is ignored (and not echoed into a cookie).
+    let resp = get(format!("{receipt}?lang=xx%3Cscript"), vec![("accept-language", "zh-CN")]).await.unwrap();
+    assert!(resp.headers().get("set-cookie").is_none());
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("已核验"));
+    // Every page offers the switch, each language by its own name.
+    for name in ["English", "Español", "中文（简体）"] {
+        assert!(html.contains(name), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_live_status_streams_server_sent_events_and_answers_polls() {
+    let app = TestApp::spawn().await;
+    let (cookie, _, cid, _, receipt) = scene(&app).await;
+    let resp = app.client.get(app.url(&format!("{receipt}/status.json"))).send().await.unwrap();
+    assert_eq!(resp.json::<Value>().await.unwrap(), serde_json::json!({"status": "verified"}));
+    let resp = app.client.get(app.url(&format!("/checkins/{cid}/events"))).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    // A settled check-in: one event with its status, then the stream ends.
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("event: status") && body.contains(r#"data: {"status":"verified"}"#), "{body}");
+    // Someone else's check-in: no stream.
+    let resp = app.client.get(app.url(&format!("/checkins/{cid}/events"))).send().await.unwrap();
+    assert_eq!(resp.status(), 303, "signed-out visitors are sent to sign in");
+    let resp = app.client.get(app.url("/r/hrt_nothing/events")).send().await.unwrap();
+    assert_eq!(resp.status(), 404);
+}
+
+#[tokio::test]
+async fn a_heic_photo_or_a_photo_without_a_code_is_explained_in_the_landlords_language() {
+    let app = TestApp::spawn().await;
+    let cookie = sign_in(&app, "l@example.com").await;
+    let token = app.login("l@example.com", PASSWORD).await.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let pid = app.madrid_property(&token).await["id"].as_str().unwrap().to_owned();
+    let (_, html) = page(&app, &format!("/properties/{pid}"), Some(&cookie)).await;
+    let csrf = csrf(&html);
+    let upload = |bytes: Vec<u8>, name: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .part("photo", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        app.client
+            .post(app.url(&format!("/properties/{pid}/scan")))
+            .header("cookie", format!("{cookie}; lang=es"))
+            .multipart(form)
+            .send()
+    };
+    let resp = upload(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec(), "IMG_0001.HEIC").await.unwrap();
+    assert_eq!(resp.status(), 415);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("<html lang=\"es\">") && html.contains("Las fotos HEIC no se pueden leer aquí"), "{html}");
+    let mut plain = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 85)
+        .encode_image(&image::RgbImage::from_pixel(640, 480, image::Rgb([200, 200, 200])))
+        .unwrap();
+    let resp = upload(plain, "photo.jpg").await.unwrap();
+    assert_eq!(resp.status(), 422);
+    assert!(resp.text().await.unwrap().contains("No se ha encontrado ningún código QR en la foto"));
+}
+
+#[tokio::test]
+async fn a_flagged_checkin_names_the_guest_and_the_reason_in_the_tenants_language() {
+    let app = TestApp::spawn().await;
+    let guest = &person_with("lost_or_stolen", None).person;
+    let (cookie, _, cid, _, receipt) = scene_with(&app, guest).await;
+    let html = app.client.get(app.url(&receipt)).header("accept-language", "zh-CN").send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("已标记") && html.contains("住客 1：证件已报失或被盗"), "{html}");
+    let (_, html) = page(&app, &format!("/checkins/{cid}?lang=es"), Some(&cookie)).await;
+    assert!(html.contains("Con alerta") && html.contains("Huésped 1: el documento consta como perdido o robado"), "{html}");
+    assert!(html.contains(&format!("<li>{}</li>", hospes::http::web::i18n::full_name(guest))), "the landlord sees the guest's name");
+}
+
+#[tokio::test]
+async fn the_receipt_pages_qr_code_holds_the_compact_receipt_that_the_service_verifies() {
+    let app = TestApp::spawn().await;
+    let (_, _, _, _, receipt) = scene(&app).await;
+    let (_, html) = page(&app, &receipt, None).await;
+    let at = html.find("src=\"data:image/png;base64,").expect("a receipt QR code") + "src=\"data:image/png;base64,".len();
+    let b64 = html[at..].split('"').next().unwrap().replace("&#x2f;", "/").replace("&#43;", "+").replace("&#61;", "=");
+    use base64::Engine;
+    let png = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let texts = app.app.qr.decode(bytes::Bytes::from(png)).await.expect("the receipt QR code reads");
+    assert!(texts[0].starts_with("HR1:"), "{}", texts[0]);
+    let report: Value =
+        app.client.post(app.url("/v1/seals/verify")).header("content-type", "text/plain").body(texts[0].clone()).send().await.unwrap().json().await.unwrap();
+    assert_eq!(report["valid"], true, "{report}");
+    assert_eq!(report["seals"].as_array().unwrap().len(), 2);
+}

@@ -93,7 +93,8 @@ pub async fn verify(State(app): State<App>, request: Request) -> Result<axum::Js
     Ok(axum::Json(report(&app, &receipt).await?))
 }
 
-async fn report(app: &App, receipt: &Receipt) -> Result<VerifyReport, ApiError> {
+/// The service's verdict on a receipt (also the receipt pages' "verify" page).
+pub async fn report(app: &App, receipt: &Receipt) -> Result<VerifyReport, ApiError> {
     let jwks = app.keys.jwks();
     let keys = crate::seal::keyring::parse_jwks(&jwks);
     let validity = crate::seal::keyring::parse_jwks_validity(&jwks);

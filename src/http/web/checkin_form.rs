@@ -43,8 +43,8 @@ pub struct CheckinFormValues {
 
 pub struct FieldView {
     pub name: &'static str,
-    pub label: &'static str,
-    pub hint: &'static str,
+    pub label: String,
+    pub hint: String,
     pub kind: &'static str,
     pub value: String,
     pub required: bool,
@@ -53,15 +53,18 @@ pub struct FieldView {
 #[derive(Template)]
 #[template(path = "checkin_form.html")]
 pub struct CheckinFormPage {
+    pub lang: super::Lang,
     pub heading: String,
     pub property_name: String,
     pub time_zone: String,
     pub action: String,
     pub csrf: Option<String>,
     pub note: Option<String>,
+    /// Where the header's "Back" link goes (the landlord's property page), if anywhere.
+    pub back: Option<String>,
     pub form: CheckinFormValues,
     pub person_fields: Vec<FieldView>,
-    pub document_types: Vec<(&'static str, &'static str)>,
+    pub document_types: Vec<(&'static str, String)>,
     /// Form field name → message.
     pub errors: BTreeMap<String, String>,
     /// Whether the jurisdiction's profile asks for a contact (data minimisation: otherwise the
@@ -153,18 +156,26 @@ impl CheckinFormValues {
 
     /// The person fields the profile asks for (data minimisation: a support number only where
     /// Spanish DNI/NIE rules apply).
-    fn person_fields(&self, rules: &crate::identity::profile::Rules) -> Vec<FieldView> {
-        let f = |name, label, hint, kind, value: &String, required| FieldView { name, label, hint, kind, value: value.clone(), required };
+    fn person_fields(&self, rules: &crate::identity::profile::Rules, lang: &super::Lang) -> Vec<FieldView> {
+        // Labels are `field-<name>`, hints `field-<name>-hint` (an empty message: no hint).
+        let f = |name: &'static str, kind, value: &String, required| FieldView {
+            name,
+            label: lang.t(&format!("field-{name}")),
+            hint: lang.t(&format!("field-{name}-hint")).trim().to_owned(),
+            kind,
+            value: value.clone(),
+            required,
+        };
         let mut fields = vec![
-            f("given_names", "Given names", "", "text", &self.given_names, rules.given_names_required),
-            f("family_name", "Family name", "", "text", &self.family_name, true),
-            f("second_family_name", "Second family name", "if the document has one", "text", &self.second_family_name, false),
-            f("birth_date", "Date of birth", "", "date", &self.birth_date, true),
-            f("nationality", "Nationality", "three letters, e.g. ESP, CHN, DEU", "text", &self.nationality, true),
-            f("document_type", "Document", "", "select", &self.document_type, true),
-            f("document_number", "Document number", "", "text", &self.document_number, true),
-            f("issuing_country", "Issuing country", "three letters", "text", &self.issuing_country, true),
-            f("support_number", "Support number", "Spanish DNI/NIE only", "text", &self.support_number, false),
+            f("given_names", "text", &self.given_names, rules.given_names_required),
+            f("family_name", "text", &self.family_name, true),
+            f("second_family_name", "text", &self.second_family_name, false),
+            f("birth_date", "date", &self.birth_date, true),
+            f("nationality", "text", &self.nationality, true),
+            f("document_type", "select", &self.document_type, true),
+            f("document_number", "text", &self.document_number, true),
+            f("issuing_country", "text", &self.issuing_country, true),
+            f("support_number", "text", &self.support_number, false),
         ];
         if !rules.support_number_for_dni_nie {
             fields.retain(|f| f.name != "support_number");
@@ -199,7 +210,9 @@ impl CheckinFormPage {
         self.errors.get(field).map(String::as_str)
     }
 
+    /// The form in `lang`; `heading` is a message key; field errors are shown in `lang` too.
     pub fn new(
+        lang: &super::Lang,
         heading: &str,
         property: &crate::store::Property,
         action: String,
@@ -209,29 +222,31 @@ impl CheckinFormPage {
     ) -> Self {
         let mut by_field = BTreeMap::new();
         for e in errors {
-            by_field.entry(form_field(&e.field)).or_insert_with(|| e.message.clone());
+            let field = form_field(&e.field);
+            let message = lang.field_error(&field, e);
+            by_field.entry(field).or_insert(message);
         }
         let profile = crate::identity::Profile::for_jurisdiction(&property.jurisdiction);
         let rules = profile.rules();
         CheckinFormPage {
             ask_contact: rules.contact_required || rules.keeps_optional_contact,
             contact_required: rules.contact_required,
-            retention: profile.retention().to_string(),
-            heading: heading.to_owned(),
+            retention: lang.retention(&profile.retention()),
+            heading: lang.t(heading),
             property_name: property.name.clone(),
             time_zone: property.time_zone.clone(),
             action,
             csrf,
             note: None,
-            person_fields: form.person_fields(&rules),
+            back: None,
+            person_fields: form.person_fields(&rules, lang),
             form,
-            document_types: vec![
-                ("passport", "Passport"),
-                ("id_card", "Identity card"),
-                ("residence_permit", "Residence permit"),
-                ("other", "Other travel document"),
-            ],
+            document_types: ["passport", "id_card", "residence_permit", "other"]
+                .into_iter()
+                .map(|kind| (kind, lang.t(&format!("document-type-{kind}"))))
+                .collect(),
             errors: by_field,
+            lang: lang.clone(),
         }
     }
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 
 use super::checkin_form::{CheckinFormPage, CheckinFormValues};
-use super::{WebLandlord, error_page, message, render, session_cookie};
+use super::{Lang, WebLandlord, error_notice, notice, render, session_cookie};
 use crate::app::{App, Channel};
 use crate::http::api::{auth as api_auth, checkins, credentials, properties as api_properties};
 use crate::http::error::ApiError;
@@ -19,6 +19,7 @@ use crate::store::{CheckinRecord, Property};
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
+    lang: Lang,
     email: String,
     error: Option<String>,
 }
@@ -33,38 +34,39 @@ pub async fn home(super::WebSession(session): super::WebSession) -> Response {
     }
 }
 
-pub async fn login_page() -> Response {
-    render(StatusCode::OK, &LoginPage { email: String::new(), error: None })
+pub async fn login_page(lang: Lang) -> Response {
+    render(StatusCode::OK, &LoginPage { lang, email: String::new(), error: None })
 }
 
-pub async fn login(State(app): State<App>, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn login(State(app): State<App>, lang: Lang, Form(form): Form<BTreeMap<String, String>>) -> Response {
     let email = form.get("email").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let user = match api_auth::check_credentials(&app, &email, &password, None).await {
         Ok(user) => user,
         Err(e @ (ApiError::BadCredentials | ApiError::MfaRequired)) => {
             let error = match e {
-                ApiError::MfaRequired => "Police officers and administrators sign in at /police/login, with their second factor.".to_owned(),
-                _ => "Wrong e-mail address or password.".to_owned(),
+                ApiError::MfaRequired => lang.t("login-police-elsewhere"),
+                _ => lang.t("login-wrong"),
             };
-            return render(StatusCode::UNAUTHORIZED, &LoginPage { email, error: Some(error) });
+            return render(StatusCode::UNAUTHORIZED, &LoginPage { lang, email, error: Some(error) });
         }
         Err(ApiError::RateLimited { retry_after_secs }) => {
-            let error = format!("Too many failed attempts. Try again in {}.", super::police::wait_text(retry_after_secs));
-            return render(StatusCode::TOO_MANY_REQUESTS, &LoginPage { email, error: Some(error) });
+            let minutes = retry_after_secs.div_ceil(60).max(1) as i64;
+            let error = lang.count("login-rate-limited", minutes);
+            return render(StatusCode::TOO_MANY_REQUESTS, &LoginPage { lang, email, error: Some(error) });
         }
-        Err(e) => return error_page(e),
+        Err(e) => return error_notice(&lang, e),
     };
     match api_auth::start_session(&app, &user).await {
         Ok((token, _)) => {
             let cookie = session_cookie(&token, app.public_url.starts_with("https://"), api_auth::TOKEN_TTL_HOURS * 3600);
             ([(header::SET_COOKIE, cookie)], Redirect::to("/properties")).into_response()
         }
-        Err(e) => error_page(e),
+        Err(e) => error_notice(&lang, e),
     }
 }
 
-pub async fn logout(State(app): State<App>, landlord: WebLandlord, headers: axum::http::HeaderMap, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn logout(State(app): State<App>, lang: Lang, landlord: WebLandlord, headers: axum::http::HeaderMap, Form(form): Form<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = landlord.check_csrf(&form) {
         return resp;
     }
@@ -76,10 +78,10 @@ pub async fn logout(State(app): State<App>, landlord: WebLandlord, headers: axum
         .filter_map(|p| p.trim().split_once('='))
         .find(|(k, _)| *k == crate::http::auth::SESSION_COOKIE)
         .map(|(_, v)| v.to_owned());
-    if let Some(token) = token {
-        if let Err(e) = app.store.delete_session(&crate::http::auth::token_hash(&token)).await {
-            return error_page(e.into());
-        }
+    if let Some(token) = token
+        && let Err(e) = app.store.delete_session(&crate::http::auth::token_hash(&token)).await
+    {
+        return error_notice(&lang, e.into());
     }
     let cookie = session_cookie("", false, 0);
     ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
@@ -96,23 +98,24 @@ struct PropertyForm {
 #[derive(Template)]
 #[template(path = "properties.html")]
 struct PropertiesPage {
+    lang: Lang,
     csrf: String,
     properties: Vec<Property>,
     form: PropertyForm,
     errors: BTreeMap<String, String>,
 }
 
-pub async fn properties(State(app): State<App>, landlord: WebLandlord) -> Response {
+pub async fn properties(State(app): State<App>, lang: Lang, landlord: WebLandlord) -> Response {
     match app.store.properties_of(&landlord.user.id).await {
         Ok(properties) => render(
             StatusCode::OK,
-            &PropertiesPage { csrf: landlord.csrf, properties, form: PropertyForm::default(), errors: BTreeMap::new() },
+            &PropertiesPage { lang, csrf: landlord.csrf, properties, form: PropertyForm::default(), errors: BTreeMap::new() },
         ),
-        Err(e) => error_page(e.into()),
+        Err(e) => error_notice(&lang, e.into()),
     }
 }
 
-pub async fn create_property(State(app): State<App>, landlord: WebLandlord, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn create_property(State(app): State<App>, lang: Lang, landlord: WebLandlord, Form(form): Form<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = landlord.check_csrf(&form) {
         return resp;
     }
@@ -137,20 +140,22 @@ pub async fn create_property(State(app): State<App>, landlord: WebLandlord, Form
             };
             match app.store.create_property(&property).await {
                 Ok(()) => Redirect::to(&format!("/properties/{}", property.id)).into_response(),
-                Err(e) => error_page(e.into()),
+                Err(e) => error_notice(&lang, e.into()),
             }
         }
         Err(errors) => {
             let properties = app.store.properties_of(&landlord.user.id).await.unwrap_or_default();
             let form = PropertyForm { name: field("name"), address: field("address"), jurisdiction: field("jurisdiction"), time_zone: field("time_zone") };
-            let errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
-            render(StatusCode::UNPROCESSABLE_ENTITY, &PropertiesPage { csrf: landlord.csrf, properties, form, errors })
+            let errors = errors.iter().map(|e| (e.field.clone(), lang.field_error(&e.field, e))).collect();
+            render(StatusCode::UNPROCESSABLE_ENTITY, &PropertiesPage { lang, csrf: landlord.csrf, properties, form, errors })
         }
     }
 }
 
 struct CheckinLine {
     id: String,
+    /// Still awaiting the registry: the page's script polls its status.
+    pending: bool,
     stay: String,
     status: String,
     status_label: String,
@@ -161,6 +166,7 @@ struct CheckinLine {
 #[derive(Template)]
 #[template(path = "property.html")]
 struct PropertyPage {
+    lang: Lang,
     csrf: String,
     property: Property,
     qr_svg: String,
@@ -173,6 +179,17 @@ pub fn stay_text(c: &CheckinRecord) -> String {
     format!("{} → {}", c.stay.check_in.format("%Y-%m-%d %H:%M"), c.stay.check_out.format("%Y-%m-%d %H:%M"))
 }
 
+/// The stay in the reader's language, in the property's own offset.
+pub fn stay_in(lang: &Lang, c: &CheckinRecord) -> String {
+    format!("{} → {}", lang.datetime(&c.stay.check_in), lang.datetime(&c.stay.check_out))
+}
+
+/// A status in the reader's language (`status-<status>`).
+pub fn status_in(lang: &Lang, status: crate::domain::CheckinStatus) -> String {
+    lang.t(&format!("status-{}", status.as_str()))
+}
+
+/// The status label of the police workspace (English).
 pub fn status_label(status: crate::domain::CheckinStatus) -> &'static str {
     use crate::domain::CheckinStatus as S;
     match status {
@@ -186,18 +203,14 @@ pub fn status_label(status: crate::domain::CheckinStatus) -> &'static str {
     }
 }
 
-fn guests(n: i64) -> String {
-    if n == 1 { "1 guest".into() } else { format!("{n} guests") }
-}
-
-pub async fn property(State(app): State<App>, landlord: WebLandlord, Path(id): Path<String>) -> Response {
+pub async fn property(State(app): State<App>, lang: Lang, landlord: WebLandlord, Path(id): Path<String>) -> Response {
     let property = match api_properties::owned(&app, &landlord.user.id, &id).await {
         Ok(p) => p,
-        Err(e) => return error_page(e),
+        Err(e) => return error_notice(&lang, e),
     };
     let checkins = match app.store.checkins_of_property(&property.id, 50).await {
         Ok(list) => list,
-        Err(e) => return error_page(e.into()),
+        Err(e) => return error_notice(&lang, e.into()),
     };
     let invitation_url = app.invitation_url(&property);
     let page = PropertyPage {
@@ -208,14 +221,16 @@ pub async fn property(State(app): State<App>, landlord: WebLandlord, Path(id): P
             .iter()
             .map(|c| CheckinLine {
                 id: c.id.clone(),
-                stay: stay_text(c),
+                pending: c.status.awaits_registry(),
+                stay: stay_in(&lang, c),
                 status: c.status.as_str().to_owned(),
-                status_label: status_label(c.status).to_owned(),
-                persons: guests(c.person_count),
-                channel: c.channel.clone(),
+                status_label: status_in(&lang, c.status),
+                persons: lang.count("guests", c.person_count),
+                channel: lang.t(&format!("channel-{}", c.channel)),
             })
             .collect(),
         property,
+        lang,
     };
     render(StatusCode::OK, &page)
 }
@@ -231,18 +246,20 @@ fn default_stay(app: &App, property: &Property) -> CheckinFormValues {
     }
 }
 
-pub async fn checkin_form(State(app): State<App>, landlord: WebLandlord, Path(id): Path<String>) -> Response {
+pub async fn checkin_form(State(app): State<App>, lang: Lang, landlord: WebLandlord, Path(id): Path<String>) -> Response {
     let property = match api_properties::owned(&app, &landlord.user.id, &id).await {
         Ok(p) => p,
-        Err(e) => return error_page(e),
+        Err(e) => return error_notice(&lang, e),
     };
     let form = default_stay(&app, &property);
-    let page = CheckinFormPage::new("Check in a tenant", &property, format!("/properties/{id}/checkin"), Some(landlord.csrf), form, &[]);
+    let mut page = CheckinFormPage::new(&lang, "form-heading-landlord", &property, format!("/properties/{id}/checkin"), Some(landlord.csrf), form, &[]);
+    page.back = Some(format!("/properties/{id}"));
     render(StatusCode::OK, &page)
 }
 
 pub async fn submit_checkin(
     State(app): State<App>,
+    lang: Lang,
     landlord: WebLandlord,
     Path(id): Path<String>,
     Form(form): Form<BTreeMap<String, String>>,
@@ -252,7 +269,7 @@ pub async fn submit_checkin(
     }
     let property = match api_properties::owned(&app, &landlord.user.id, &id).await {
         Ok(p) => p,
-        Err(e) => return error_page(e),
+        Err(e) => return error_notice(&lang, e),
     };
     let values: CheckinFormValues = serde_json::to_value(&form).and_then(serde_json::from_value).unwrap_or_default();
     let action = format!("/properties/{id}/checkin");
@@ -263,18 +280,25 @@ pub async fn submit_checkin(
     match result {
         Ok(accepted) => Redirect::to(&format!("/checkins/{}", accepted.record.id)).into_response(),
         Err(ApiError::Validation(errors)) => {
-            let page = CheckinFormPage::new("Check in a tenant", &property, action, Some(landlord.csrf), values, &errors);
+            let mut page = CheckinFormPage::new(&lang, "form-heading-landlord", &property, action, Some(landlord.csrf), values, &errors);
+            page.back = Some(format!("/properties/{id}"));
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(e) => error_page(e),
+        Err(e) => error_notice(&lang, e),
     }
 }
 
+/// The scan's address opened directly (e.g. by the language switch on its result): back to the
+/// property.
+pub async fn scan_again(Path(id): Path<String>) -> Response {
+    Redirect::to(&format!("/properties/{id}")).into_response()
+}
+
 /// Reads the photo of a tenant's identity QR and shows the pre-filled check-in form.
-pub async fn scan(State(app): State<App>, landlord: WebLandlord, Path(id): Path<String>, mut multipart: Multipart) -> Response {
+pub async fn scan(State(app): State<App>, lang: Lang, landlord: WebLandlord, Path(id): Path<String>, mut multipart: Multipart) -> Response {
     let property = match api_properties::owned(&app, &landlord.user.id, &id).await {
         Ok(p) => p,
-        Err(e) => return error_page(e),
+        Err(e) => return error_notice(&lang, e),
     };
     let back = format!("/properties/{id}");
     let mut csrf_ok = false;
@@ -285,19 +309,19 @@ pub async fn scan(State(app): State<App>, landlord: WebLandlord, Path(id): Path<
                 Some("csrf") => csrf_ok = field.text().await.is_ok_and(|t| t == landlord.csrf),
                 Some("photo") => match field.bytes().await {
                     Ok(bytes) => photo = Some(bytes),
-                    Err(_) => return scan_failed(ApiError::TooLarge { limit_mb: credentials::PHOTO_LIMIT_BYTES >> 20 }, &back),
+                    Err(_) => return scan_failed(&lang, ApiError::TooLarge { limit_mb: credentials::PHOTO_LIMIT_BYTES >> 20 }, &back),
                 },
                 _ => {}
             },
             Ok(None) => break,
-            Err(_) => return scan_failed(ApiError::malformed("photo", "The upload could not be read. Try again."), &back),
+            Err(_) => return scan_failed(&lang, ApiError::malformed("photo", "The upload could not be read. Try again."), &back),
         }
     }
     if !csrf_ok {
-        return message(StatusCode::FORBIDDEN, "Please try again", "This form expired. Reload the page and try again.", Some((&back, "Back")));
+        return notice(&lang, StatusCode::FORBIDDEN, "csrf-heading", &lang.t("csrf-text"), Some((&back, "back")));
     }
-    let Some(photo) = photo else {
-        return scan_failed(ApiError::malformed("photo", "Choose or take a photo first."), &back);
+    let Some(photo) = photo.filter(|p| !p.is_empty()) else {
+        return scan_failed(&lang, ApiError::malformed("photo", "Choose or take a photo first."), &back);
     };
     match credentials::scan_photo(&app, photo).await {
         Ok(scanned) => {
@@ -305,23 +329,38 @@ pub async fn scan(State(app): State<App>, landlord: WebLandlord, Path(id): Path<
             let stay = default_stay(&app, &property);
             form.check_in = stay.check_in;
             form.check_out = stay.check_out;
-            let mut page = CheckinFormPage::new("Check in a tenant", &property, format!("/properties/{id}/checkin"), Some(landlord.csrf), form, &[]);
-            page.note = Some("Read from the tenant's identity credential; the registry's signature is valid. Check the stay and add a contact.".into());
+            let mut page = CheckinFormPage::new(&lang, "form-heading-landlord", &property, format!("/properties/{id}/checkin"), Some(landlord.csrf), form, &[]);
+            page.note = Some(lang.t("scan-read-ok"));
+            page.back = Some(back.clone());
             render(StatusCode::OK, &page)
         }
-        Err(e) => scan_failed(e, &back),
+        Err(e) => scan_failed(&lang, e, &back),
     }
 }
 
-fn scan_failed(e: ApiError, back: &str) -> Response {
+/// Why a photo could not be used, in the landlord's language: HEIC/AVIF (name the setting to
+/// change), no readable code, a code that is not a valid credential, too large.
+fn scan_failed(lang: &Lang, e: ApiError, back: &str) -> Response {
     let status = e.status();
-    let detail = e.problem().detail.unwrap_or_default();
-    message(status, "The photo could not be used", &detail, Some((back, "Try another photo")))
+    let text = match &e {
+        // The decoder's message starts with the format it recognised ("HEIC photos cannot…").
+        ApiError::UnsupportedMedia(detail) => {
+            lang.t1("scan-error-format", "format", detail.split_whitespace().next().unwrap_or("HEIC"))
+        }
+        ApiError::NoQrCode(_) => lang.t("scan-error-no-code"),
+        ApiError::CredentialInvalid(_) => lang.t("scan-error-not-credential"),
+        ApiError::CredentialExpired => lang.t("scan-error-expired"),
+        ApiError::TooLarge { limit_mb } => lang.count("scan-error-too-large", *limit_mb as i64),
+        ApiError::Malformed { .. } => lang.t("scan-error-no-photo"),
+        _ => return error_notice(lang, e),
+    };
+    notice(lang, status, "scan-error-heading", &text, Some((back, "scan-try-again")))
 }
 
 #[derive(Template)]
 #[template(path = "checkin.html")]
 pub struct CheckinPage {
+    pub lang: Lang,
     pub heading: String,
     pub back: Option<String>,
     pub status: String,
@@ -330,10 +369,23 @@ pub struct CheckinPage {
     pub flags: Vec<String>,
     pub stay: String,
     pub persons: String,
+    /// For the landlord: the guests' full names, each in its own name's order.
+    pub guests: Vec<String>,
     pub seals: Vec<SealLine>,
     pub receipt_json: String,
+    /// The live status: server-sent events, and the JSON to poll where they do not work.
+    pub events_url: String,
+    pub poll_url: String,
+    /// The receipt's QR code (a PNG `data:` URI) holding the compact receipt (`HR1:`), which
+    /// `hospes verify` and `POST /v1/seals/verify` read.
+    pub receipt_qr: Option<String>,
+    /// The page that verifies the receipt's seals with the service's public keys.
+    pub verify_url: String,
     /// The printable receipt page.
     pub receipt_print: String,
+    /// The landlord's check-out form (when the check-in can be checked out) and its CSRF token.
+    pub checkout_action: Option<String>,
+    pub csrf: String,
     /// The police review's sealed outcome, if any (never the note).
     pub resolution: Option<String>,
     /// For the tenant only: their data, its recipients and its erasure.
@@ -382,7 +434,7 @@ pub async fn receipt_print_page(app: &App, checkin_id: &str, back: String, qr_ur
     Ok(ReceiptPrintPage { back, checkin_id: checkin_id.to_owned(), qr_url: qr, seals, origin, tree_size, root_hash, receipt_json })
 }
 
-pub async fn receipt_print(State(app): State<App>, landlord: WebLandlord, Path(id): Path<String>) -> Response {
+pub async fn receipt_print(State(app): State<App>, lang: Lang, landlord: WebLandlord, Path(id): Path<String>) -> Response {
     let result = async {
         let (c, _) = checkins::readable(&app, None, Some(&landlord.user), &id).await?;
         receipt_print_page(&app, &c.id, format!("/checkins/{id}"), format!("/v1/checkins/{id}/receipt.svg"), format!("/v1/checkins/{id}/receipt")).await
@@ -390,7 +442,7 @@ pub async fn receipt_print(State(app): State<App>, landlord: WebLandlord, Path(i
     .await;
     match result {
         Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => error_page(e),
+        Err(e) => error_notice(&lang, e),
     }
 }
 
@@ -400,41 +452,111 @@ pub struct SealLine {
     pub jws: String,
 }
 
-/// The status page of a check-in (shared with the tenant's receipt page).
-pub async fn checkin_page(app: &App, c: CheckinRecord, heading: &str, back: Option<String>, receipt_json: String) -> Result<CheckinPage, ApiError> {
+/// Where a check-in's page lives and what it links to: `/checkins/{id}` for its landlord,
+/// `/r/{token}` for the tenant.
+pub struct PageLinks {
+    pub back: Option<String>,
+    /// The page's own address; `/events`, `/status.json` and `/verify` hang below it.
+    pub base: String,
+    pub receipt_json: String,
+}
+
+/// The status page of a check-in (shared with the tenant's receipt page); `heading` is a key.
+pub async fn checkin_page(app: &App, lang: &Lang, c: CheckinRecord, heading: &str, links: PageLinks) -> Result<CheckinPage, ApiError> {
     let seals = app.store.seals(&c.id).await?;
+    // The compact receipt (`HR1:`, what `hospes verify` and `POST /v1/seals/verify` read), one
+    // pixel a module, scaled up crisply by the stylesheet: as an SVG path it would weigh more than
+    // the whole page. None until the newest seal is in the transparency log.
+    let receipt = checkins::receipt_of(app, &c.id).await?;
+    let receipt_qr = crate::seal::receipt_qr::encode(&receipt).ok().and_then(|text| crate::qr::render::try_png(&text, 1).ok()).map(|png| {
+        use base64::Engine;
+        format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))
+    });
     Ok(CheckinPage {
-        resolution: crate::police::review::sealed_resolution(&seals).map(|r| r.label().to_owned()),
-        heading: heading.to_owned(),
-        back,
+        resolution: crate::police::review::sealed_resolution(&seals).map(|r| lang.t(&format!("resolution-{}", r.as_str()))),
+        heading: lang.t(heading),
+        back: links.back,
         status: c.status.as_str().to_owned(),
-        status_label: status_label(c.status).to_owned(),
+        status_label: status_in(lang, c.status),
         pending: c.status.awaits_registry(),
-        flags: c.flags.iter().map(|f| format!("Guest {}: {}", f.person + 1, f.reason.as_str().replace('_', " "))).collect(),
-        stay: stay_text(&c),
-        persons: guests(c.person_count),
+        flags: c
+            .flags
+            .iter()
+            .map(|f| {
+                lang.t_with(
+                    "checkin-flag",
+                    &[("number", ((f.person + 1) as i64).into()), ("reason", lang.t(&format!("flag-{}", f.reason.as_str())).into())],
+                )
+            })
+            .collect(),
+        stay: stay_in(lang, &c),
+        persons: lang.count("guests", c.person_count),
+        guests: Vec::new(),
         seals: seals
             .into_iter()
-            .map(|s| SealLine { event: s.event.as_str().to_owned(), time: s.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(), jws: s.jws })
+            .map(|s| SealLine { event: lang.t(&format!("event-{}", s.event.as_str())), time: format!("{} UTC", lang.datetime(&s.created_at)), jws: s.jws })
             .collect(),
-        receipt_print: match receipt_json.strip_suffix("/receipt.json") {
-            Some(tenant_base) => format!("{tenant_base}/print"),
-            None => format!("/checkins/{}/print", c.id),
-        },
-        receipt_json,
+        receipt_json: links.receipt_json,
+        events_url: format!("{}/events", links.base),
+        poll_url: format!("{}/status.json", links.base),
+        verify_url: format!("{}/verify", links.base),
+        receipt_print: format!("{}/print", links.base),
+        receipt_qr,
+        checkout_action: None,
+        csrf: String::new(),
         privacy: None,
+        lang: lang.clone(),
     })
 }
 
-pub async fn checkin(State(app): State<App>, landlord: WebLandlord, Path(id): Path<String>) -> Response {
+pub async fn checkin(State(app): State<App>, lang: Lang, landlord: WebLandlord, Path(id): Path<String>) -> Response {
     let result = async {
         let (c, _) = checkins::readable(&app, None, Some(&landlord.user), &id).await?;
-        let back = Some(format!("/properties/{}", c.property_id));
-        checkin_page(&app, c, "Check-in", back, format!("/v1/checkins/{id}/receipt")).await
+        let links = PageLinks {
+            back: Some(format!("/properties/{}", c.property_id)),
+            base: format!("/checkins/{id}"),
+            receipt_json: format!("/v1/checkins/{id}/receipt"),
+        };
+        let can_check_out = c.status.apply(crate::domain::Event::CheckedOut).is_ok();
+        let guests = app.store.persons(&c.id).await?;
+        let mut page = checkin_page(&app, &lang, c, "checkin-heading", links).await?;
+        page.guests = guests.iter().map(super::i18n::full_name).collect();
+        if can_check_out {
+            page.checkout_action = Some(format!("/checkins/{id}/checkout"));
+            page.csrf = landlord.csrf.clone();
+        }
+        Ok::<_, ApiError>(page)
     }
     .await;
     match result {
         Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => error_page(e),
+        Err(e) => error_notice(&lang, e),
+    }
+}
+
+/// Records the tenant's check-out (a sealed `checked_out` event) and shows the check-in again.
+pub async fn checkout(
+    State(app): State<App>,
+    lang: Lang,
+    landlord: WebLandlord,
+    Path(id): Path<String>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Response {
+    if let Err(resp) = landlord.check_csrf(&form) {
+        return resp;
+    }
+    let result = async {
+        let (c, _) = checkins::readable(&app, None, Some(&landlord.user), &id).await?;
+        match app.record_event(&c, crate::domain::Event::CheckedOut, None, None).await {
+            Ok(_) => Ok(()),
+            Err(crate::app::SubmitError::Invalid(_)) => Err(ApiError::Conflict(lang.t("checkout-not-now"))),
+            Err(e) => Err(ApiError::internal(e)),
+        }
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/checkins/{id}")).into_response(),
+        Err(ApiError::Conflict(text)) => notice(&lang, StatusCode::CONFLICT, "checkout-heading", &text, Some((&format!("/checkins/{id}"), "back"))),
+        Err(e) => error_notice(&lang, e),
     }
 }

@@ -19,21 +19,33 @@ use crate::store::{Role, User};
 mod admin;
 mod checkin_form;
 mod enrol;
+pub mod i18n;
 mod landlord;
+mod live;
 mod police;
+mod sign;
 mod tenant;
+mod verify;
+
+pub use i18n::Lang;
 
 pub fn router() -> axum::Router<App> {
     axum::Router::new()
         .route("/", get(landlord::home))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/app.js", get(script))
         .route("/login", get(landlord::login_page).post(landlord::login))
         .route("/logout", post(landlord::logout))
         .route("/properties", get(landlord::properties).post(landlord::create_property))
         .route("/properties/{id}", get(landlord::property))
         .route("/properties/{id}/checkin", get(landlord::checkin_form).post(landlord::submit_checkin))
-        .route("/properties/{id}/scan", post(landlord::scan))
+        .route("/properties/{id}/scan", get(landlord::scan_again).post(landlord::scan))
+        .route("/properties/{id}/sign", get(sign::door_sign))
         .route("/checkins/{id}", get(landlord::checkin))
+        .route("/checkins/{id}/events", get(live::landlord_events))
+        .route("/checkins/{id}/status.json", get(live::landlord_status))
+        .route("/checkins/{id}/checkout", post(landlord::checkout))
+        .route("/checkins/{id}/verify", get(verify::landlord))
         .route("/checkins/{id}/print", get(landlord::receipt_print))
         .route("/i/{token}", get(tenant::form).post(tenant::submit))
         // What the printed QR code holds (upper case, for the QR alphanumeric mode).
@@ -43,6 +55,10 @@ pub fn router() -> axum::Router<App> {
         .route("/r/{token}/receipt.svg", get(tenant::receipt_svg))
         .route("/r/{token}/print", get(tenant::receipt_print))
         .route("/r/{token}/data.json", get(tenant::data_json))
+        .route("/r/{token}/events", get(live::tenant_events))
+        .route("/r/{token}/status.json", get(live::tenant_status))
+        .route("/r/{token}/verify", get(verify::tenant))
+        .layer(axum::middleware::from_fn(i18n::remember_choice))
         .merge(police::router())
         .merge(enrol::router())
         .merge(admin::router())
@@ -50,6 +66,13 @@ pub fn router() -> axum::Router<App> {
 
 async fn stylesheet() -> Response {
     ([(header::CONTENT_TYPE, "text/css"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/app.css"))
+        .into_response()
+}
+
+/// The pages' one script: progressive enhancement only (photo preview and checks, inline
+/// validation, live status); every page works without it.
+async fn script() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../../static/app.js"))
         .into_response()
 }
 
@@ -70,6 +93,42 @@ pub struct MessagePage {
     pub heading: String,
     pub message: String,
     pub link: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+pub struct NoticePage {
+    pub lang: Lang,
+    pub heading: String,
+    pub message: String,
+    pub link: Option<(String, String)>,
+}
+
+/// A page telling a landlord or a tenant what went wrong and what to do, in their language:
+/// `heading` is a message key; `message` is already translated; `link` is (href, message key).
+pub fn notice(lang: &Lang, status: StatusCode, heading: &str, message: &str, link: Option<(&str, &str)>) -> Response {
+    let page = NoticePage {
+        lang: lang.clone(),
+        heading: lang.t(heading),
+        message: message.to_owned(),
+        link: link.map(|(h, key)| (h.to_owned(), lang.t(key))),
+    };
+    render(status, &page)
+}
+
+/// An API error shown as a page in the reader's language: the problem's code picks the message
+/// `problem-<code>` when the locale has one, else the problem's English title and detail.
+pub fn error_notice(lang: &Lang, e: ApiError) -> Response {
+    let status = e.status();
+    if let ApiError::Internal(detail) = &e {
+        tracing::error!(error = %detail, "internal error on a page");
+    }
+    let problem = e.problem();
+    let code = e.code();
+    let heading = lang.try_t(&format!("problem-{code}-title")).unwrap_or_else(|| problem.title.clone());
+    let detail = lang.try_t(&format!("problem-{code}")).unwrap_or_else(|| problem.detail.clone().unwrap_or_default());
+    let page = NoticePage { lang: lang.clone(), heading, message: detail, link: None };
+    render(status, &page)
 }
 
 /// A page telling the user what went wrong and what to do.

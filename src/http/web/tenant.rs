@@ -9,27 +9,27 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 
 use super::checkin_form::{CheckinFormPage, CheckinFormValues};
-use super::landlord::checkin_page;
-use super::{error_page, message, render};
+use super::landlord::{PageLinks, checkin_page};
+use super::{Lang, error_notice, notice, render};
 use crate::app::{App, Channel};
 use crate::http::api::checkins;
 use crate::http::auth;
 use crate::http::error::ApiError;
 
-fn invitation_problem(e: ApiError) -> Response {
-    let text = match e {
-        ApiError::InvitationExpired => "This check-in code has expired. Ask your landlord for the current code.",
-        ApiError::InvitationRevoked => "This check-in code was replaced by the landlord. Ask for the current code.",
-        ApiError::InvitationInvalid => "This link is not a valid check-in code. Scan the code at the property again.",
-        other => return error_page(other),
+fn invitation_problem(lang: &Lang, e: ApiError) -> Response {
+    let key = match e {
+        ApiError::InvitationExpired => "invitation-expired",
+        ApiError::InvitationRevoked => "invitation-revoked",
+        ApiError::InvitationInvalid => "invitation-invalid",
+        other => return error_notice(lang, other),
     };
-    message(StatusCode::UNAUTHORIZED, "This check-in link cannot be used", text, None)
+    notice(lang, StatusCode::UNAUTHORIZED, "invitation-heading", &lang.t(key), None)
 }
 
-pub async fn form(State(app): State<App>, Path(token): Path<String>) -> Response {
+pub async fn form(State(app): State<App>, lang: Lang, Path(token): Path<String>) -> Response {
     let property = match checkins::invited_property(&app, &token).await {
         Ok(p) => p,
-        Err(e) => return invitation_problem(e),
+        Err(e) => return invitation_problem(&lang, e),
     };
     let today = app.local_today(&property);
     let form = CheckinFormValues {
@@ -38,14 +38,14 @@ pub async fn form(State(app): State<App>, Path(token): Path<String>) -> Response
         document_type: "passport".into(),
         ..Default::default()
     };
-    let page = CheckinFormPage::new("Check in", &property, format!("/i/{token}"), None, form, &[]);
+    let page = CheckinFormPage::new(&lang, "form-heading-tenant", &property, format!("/i/{token}"), None, form, &[]);
     render(StatusCode::OK, &page)
 }
 
-pub async fn submit(State(app): State<App>, Path(token): Path<String>, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn submit(State(app): State<App>, lang: Lang, Path(token): Path<String>, Form(form): Form<BTreeMap<String, String>>) -> Response {
     let property = match checkins::invited_property(&app, &token).await {
         Ok(p) => p,
-        Err(e) => return invitation_problem(e),
+        Err(e) => return invitation_problem(&lang, e),
     };
     let values: CheckinFormValues = serde_json::to_value(&form).and_then(serde_json::from_value).unwrap_or_default();
     let result = match values.to_input(&property.time_zone) {
@@ -55,14 +55,14 @@ pub async fn submit(State(app): State<App>, Path(token): Path<String>, Form(form
     match result {
         Ok(accepted) => Redirect::to(&format!("/r/{}", accepted.receipt_token)).into_response(),
         Err(ApiError::Validation(errors)) => {
-            let page = CheckinFormPage::new("Check in", &property, format!("/i/{token}"), None, values, &errors);
+            let page = CheckinFormPage::new(&lang, "form-heading-tenant", &property, format!("/i/{token}"), None, values, &errors);
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(e) => error_page(e),
+        Err(e) => error_notice(&lang, e),
     }
 }
 
-async fn by_receipt_token(app: &App, token: &str) -> Result<crate::store::CheckinRecord, ApiError> {
+pub(super) async fn by_receipt_token(app: &App, token: &str) -> Result<crate::store::CheckinRecord, ApiError> {
     app.store.checkin_by_receipt_token(&auth::token_hash(token)).await?.ok_or(ApiError::NotFound)
 }
 
@@ -78,63 +78,67 @@ pub struct TenantPrivacy {
     pub data_json: String,
 }
 
-fn person_lines(p: &crate::domain::Person) -> Vec<(String, String)> {
+fn person_lines(lang: &Lang, p: &crate::domain::Person) -> Vec<(String, String)> {
     let mut lines = vec![
-        ("Given names".to_owned(), p.given_names.clone()),
-        ("Family name".to_owned(), p.family_name.clone()),
+        (lang.t("field-given_names"), p.given_names.clone()),
+        (lang.t("field-family_name"), p.family_name.clone()),
     ];
     if let Some(s) = &p.second_family_name {
-        lines.push(("Second family name".into(), s.clone()));
+        lines.push((lang.t("field-second_family_name"), s.clone()));
     }
-    lines.push(("Date of birth".into(), p.birth_date.format("%Y-%m-%d").to_string()));
-    lines.push(("Nationality".into(), p.nationality.clone()));
+    lines.push((lang.t("field-birth_date"), lang.date(p.birth_date)));
+    lines.push((lang.t("field-nationality"), p.nationality.clone()));
     if let Some(s) = &p.sex {
-        lines.push(("Sex".into(), s.clone()));
+        lines.push((lang.t("field-sex"), s.clone()));
     }
-    lines.push(("Document".into(), format!("{} {} ({})", p.document.kind.as_str().replace('_', " "), p.document.number, p.document.issuing_country)));
+    let kind = lang.t(&format!("document-type-{}", p.document.kind.as_str()));
+    lines.push((lang.t("privacy-document"), format!("{kind} {} ({})", p.document.number, p.document.issuing_country)));
     if let Some(s) = &p.document.support_number {
-        lines.push(("Support number".into(), s.clone()));
+        lines.push((lang.t("field-support_number"), s.clone()));
     }
     if let Some(g) = &p.guardian {
-        lines.push(("Accompanied by".into(), format!("guest {} ({})", g.person + 1, g.relationship.replace('_', " "))));
+        let relationship = lang.try_t(&format!("relationship-{}", g.relationship)).unwrap_or_else(|| g.relationship.replace('_', " "));
+        let text = lang.t_with("privacy-accompanied-text", &[("number", ((g.person + 1) as i64).into()), ("relationship", relationship.into())]);
+        lines.push((lang.t("privacy-accompanied"), text));
     }
     lines
 }
 
-fn tenant_privacy(export: &crate::privacy::export::PersonalDataExport, token: &str) -> TenantPrivacy {
-    let day = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
+fn tenant_privacy(lang: &Lang, export: &crate::privacy::export::PersonalDataExport, token: &str) -> TenantPrivacy {
     let r = &export.retention;
     let erasure = match r.erased_at {
-        Some(t) => format!(
-            "Your personal data was erased on {} ({}: {}). The seals remain: they prove that this check-in existed and was erased, and hold no personal data.",
-            day(t), export.jurisdiction, r.rule
+        Some(t) => lang.t_with(
+            "privacy-erased",
+            &[("date", lang.date(t.date_naive()).into()), ("jurisdiction", export.jurisdiction.clone().into())],
         ),
-        None => format!(
-            "Your personal data will be erased on {} ({}: kept {} by law), or later if a police review is still open.",
-            day(r.erase_after), export.jurisdiction, r.rule
+        None => lang.t_with(
+            "privacy-erase-on",
+            &[("date", lang.date(r.erase_after.date_naive()).into()), ("jurisdiction", export.jurisdiction.clone().into())],
         ),
     };
     let mut contact = Vec::new();
     if let Some(p) = &export.contact.phone {
-        contact.push(("Phone".to_owned(), p.clone()));
+        contact.push((lang.t("form-phone"), p.clone()));
     }
     if let Some(e) = &export.contact.email {
-        contact.push(("E-mail".to_owned(), e.clone()));
+        contact.push((lang.t("form-email"), e.clone()));
     }
-    let label = |r: &str| match r {
-        "landlord" => "Your landlord",
-        "population_registry" => "The population registry",
-        "police" => "The police",
-        other => other,
-    }
-    .to_owned();
+    let label = |r: &str| lang.try_t(&format!("recipient-{r}")).unwrap_or_else(|| r.to_owned());
     TenantPrivacy {
-        persons: export.persons.iter().map(person_lines).collect(),
+        persons: export.persons.iter().map(|p| person_lines(lang, p)).collect(),
         contact,
         recipients: export
             .recipients
             .iter()
-            .map(|x| (label(x.recipient), x.data.clone(), x.purpose.clone(), x.at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()))
+            .map(|x| {
+                let key = format!("recipient-{}-data", x.recipient);
+                let data = match lang.try_t(&key) {
+                    Some(_) => lang.t1(&key, "jurisdiction", &export.jurisdiction),
+                    None => x.data.clone(),
+                };
+                let purpose = lang.try_t(&format!("recipient-{}-purpose", x.recipient)).unwrap_or_else(|| x.purpose.clone());
+                (label(x.recipient), data, purpose, x.at.map(|t| format!("{} UTC", lang.datetime(&t))).unwrap_or_default())
+            })
             .collect(),
         erasure,
         erased: r.erased_at.is_some(),
@@ -142,19 +146,20 @@ fn tenant_privacy(export: &crate::privacy::export::PersonalDataExport, token: &s
     }
 }
 
-pub async fn receipt(State(app): State<App>, Path(token): Path<String>) -> Response {
+pub async fn receipt(State(app): State<App>, lang: Lang, Path(token): Path<String>) -> Response {
     let result = async {
         let c = by_receipt_token(&app, &token).await?;
         let export = crate::privacy::export::export(&app, &c).await?;
-        let mut page = checkin_page(&app, c, "Your check-in", None, format!("/r/{token}/receipt.json")).await?;
-        page.privacy = Some(tenant_privacy(&export, &token));
+        let links = PageLinks { back: None, base: format!("/r/{token}"), receipt_json: format!("/r/{token}/receipt.json") };
+        let mut page = checkin_page(&app, &lang, c, "receipt-title", links).await?;
+        page.privacy = Some(tenant_privacy(&lang, &export, &token));
         Ok::<_, ApiError>(page)
     }
     .await;
     match result {
         Ok(page) => render(StatusCode::OK, &page),
-        Err(ApiError::NotFound) => message(StatusCode::NOT_FOUND, "Receipt not found", "This receipt link is not valid.", None),
-        Err(e) => error_page(e),
+        Err(ApiError::NotFound) => notice(&lang, StatusCode::NOT_FOUND, "receipt-not-found", &lang.t("receipt-not-found-text"), None),
+        Err(e) => error_notice(&lang, e),
     }
 }
 
@@ -175,7 +180,7 @@ pub async fn receipt_json(State(app): State<App>, Path(token): Path<String>) -> 
 }
 
 /// The tenant's printable receipt.
-pub async fn receipt_print(State(app): State<App>, Path(token): Path<String>) -> Response {
+pub async fn receipt_print(State(app): State<App>, lang: Lang, Path(token): Path<String>) -> Response {
     let result = async {
         let c = by_receipt_token(&app, &token).await?;
         super::landlord::receipt_print_page(&app, &c.id, format!("/r/{token}"), format!("/r/{token}/receipt.svg"), format!("/r/{token}/receipt.json")).await
@@ -183,8 +188,8 @@ pub async fn receipt_print(State(app): State<App>, Path(token): Path<String>) ->
     .await;
     match result {
         Ok(page) => render(StatusCode::OK, &page),
-        Err(ApiError::NotFound) => message(StatusCode::NOT_FOUND, "Receipt not found", "This receipt link is not valid.", None),
-        Err(e) => error_page(e),
+        Err(ApiError::NotFound) => notice(&lang, StatusCode::NOT_FOUND, "receipt-not-found", &lang.t("receipt-not-found-text"), None),
+        Err(e) => error_notice(&lang, e),
     }
 }
 
