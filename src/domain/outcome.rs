@@ -92,10 +92,12 @@ impl FlagReason {
 /// the registry (never their values).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Flag {
-    pub person: usize,
-    pub reason: FlagReason,
+    // Fields in the lexicographic order of their names: a seal payload's flags serialise as
+    // RFC 8785 canonical JSON directly (see `seal::jws::Canonical`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
+    pub person: usize,
+    pub reason: FlagReason,
 }
 
 /// The outcome of a registry check for a whole check-in.

@@ -166,7 +166,7 @@ impl KeyRing {
     }
 
     /// Seals `payload` with the active key, signed at `at` (the header's `iat`).
-    pub fn seal<T: Serialize>(&self, payload: &T, at: chrono::DateTime<chrono::Utc>) -> Result<super::SignedSeal, super::JwsError> {
+    pub fn seal<T: super::jws::Canonical>(&self, payload: &T, at: chrono::DateTime<chrono::Utc>) -> Result<super::SignedSeal, super::JwsError> {
         super::jws::sign_seal(payload, &self.signing, &self.active_kid, at.timestamp(), &self.certificates)
     }
 

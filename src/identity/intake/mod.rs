@@ -36,9 +36,20 @@ pub fn validate_submission(
 ) -> Result<Submission, Vec<FieldError>> {
     let mut errors = Vec::new();
     let stay = validate_stay(input, profile, &mut errors);
+    if let Some((stay, check_in_date)) = &stay {
+        validate_stay_bounds(stay, *check_in_date, profile, today, &mut errors);
+    }
     if input.persons.is_empty() {
         errors.push(FieldError::new("persons", "required", "At least one person is required."));
     }
+    if input.persons.len() > MAX_PERSONS {
+        errors.push(FieldError::new(
+            "persons",
+            "too_many",
+            &format!("At most {MAX_PERSONS} persons per check-in; check a larger group in as several check-ins."),
+        ));
+    }
+    validate_distinct_documents(input, &mut errors);
     // Minors are judged on the check-in date (the property's calendar).
     let on = stay.as_ref().map(|(_, date)| *date).unwrap_or(today);
     let checked: Vec<person::Checked> =
@@ -81,6 +92,73 @@ pub fn minimise(mut submission: Submission, profile: &Profile) -> Submission {
         submission.contact = Contact::default();
     }
     submission
+}
+
+/// At most this many persons in one check-in.
+pub const MAX_PERSONS: usize = 20;
+/// A stay may begin at most this many days before the property's today (a late registration)…
+pub const MAX_DAYS_BEFORE: i64 = 366;
+/// …and at most this many days after it (a booking made well ahead).
+pub const MAX_DAYS_AHEAD: i64 = 731;
+/// A stay lasts at most this many nights (three years); the personal data's retention runs from
+/// the check-out, so an unbounded stay would keep it for ever.
+pub const MAX_NIGHTS: i64 = 1096;
+
+fn validate_stay_bounds(
+    stay: &crate::domain::Stay,
+    check_in_date: NaiveDate,
+    profile: &Profile,
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) {
+    let days_from_today = (check_in_date - today).num_days();
+    if days_from_today < -MAX_DAYS_BEFORE {
+        errors.push(FieldError::new(
+            "stay.check_in",
+            "too_far_past",
+            &format!("A check-in can be registered up to {MAX_DAYS_BEFORE} days after it began."),
+        ));
+    } else if days_from_today > MAX_DAYS_AHEAD {
+        errors.push(FieldError::new(
+            "stay.check_in",
+            "too_far_ahead",
+            &format!("A check-in can be registered at most {MAX_DAYS_AHEAD} days ahead."),
+        ));
+    }
+    let local = |t: DateTime<FixedOffset>| match profile.time_zone {
+        Some(tz) => t.with_timezone(&tz).date_naive(),
+        None => t.date_naive(),
+    };
+    if dates::nights(local(stay.check_in), local(stay.check_out)) > MAX_NIGHTS {
+        errors.push(FieldError::new(
+            "stay.check_out",
+            "too_long",
+            &format!("A stay lasts at most {MAX_NIGHTS} nights; register a longer tenancy again when it is renewed."),
+        ));
+    }
+}
+
+/// The same document twice in one check-in is a mistake (a copied row), never two people.
+fn validate_distinct_documents(input: &SubmissionInput, errors: &mut Vec<FieldError>) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, p) in input.persons.iter().enumerate() {
+        let Some(doc) = p.document.as_ref() else { continue };
+        let (Some(number), Some(country)) = (doc.number.as_deref(), doc.issuing_country.as_deref()) else { continue };
+        let key = (country.trim().to_uppercase(), number.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_uppercase());
+        if key.1.is_empty() {
+            continue;
+        }
+        if !seen.insert(key) {
+            errors.push(FieldError {
+                person: Some(i),
+                ..FieldError::new(
+                    format!("persons[{i}].document.number"),
+                    "duplicate",
+                    "This document is already given for another person of this check-in.",
+                )
+            });
+        }
+    }
 }
 
 fn validate_stay(

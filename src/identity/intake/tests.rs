@@ -249,3 +249,28 @@ fn minimisation_keeps_only_what_the_profile_asks_for() {
     assert_eq!(germany.contact, Contact::default());
     assert_eq!(germany.persons[0].document.number, "12345678Z", "what the registration needs stays");
 }
+
+#[test]
+fn a_stay_is_bounded_in_time_and_length_and_a_check_in_in_persons() {
+    let person = adult_es("12345678Z");
+    let madrid = Profile::for_jurisdiction("ES-M").with_time_zone(chrono_tz::Europe::Madrid);
+    let with = |check_in: &str, check_out: &str, persons: Vec<serde_json::Value>| -> SubmissionInput {
+        serde_json::from_value(json!({"stay": {"check_in": check_in, "check_out": check_out}, "persons": persons})).unwrap()
+    };
+    let errors = validate_submission(&with("2026-12-01T14:00:00+01:00", "2226-12-04T11:00:00+01:00", vec![person.clone()]), &madrid, today())
+        .unwrap_err();
+    assert!(has(&errors, "stay.check_out", "too_long"), "{:?}", codes(&errors));
+    let errors = validate_submission(&with("2020-12-01T14:00:00+01:00", "2020-12-04T11:00:00+01:00", vec![person.clone()]), &madrid, today())
+        .unwrap_err();
+    assert!(has(&errors, "stay.check_in", "too_far_past"), "{:?}", codes(&errors));
+    let errors = validate_submission(&with("2031-12-01T14:00:00+01:00", "2031-12-04T11:00:00+01:00", vec![person.clone()]), &madrid, today())
+        .unwrap_err();
+    assert!(has(&errors, "stay.check_in", "too_far_ahead"), "{:?}", codes(&errors));
+    let errors = validate_submission(&with("2026-12-01T14:00:00+01:00", "2026-12-04T11:00:00+01:00", vec![person.clone(); 21]), &madrid, today())
+        .unwrap_err();
+    assert!(has(&errors, "persons", "too_many"), "{:?}", codes(&errors));
+    let errors = validate_submission(&with("2026-12-01T14:00:00+01:00", "2026-12-04T11:00:00+01:00", vec![person.clone(); 2]), &madrid, today())
+        .unwrap_err();
+    assert!(has(&errors, "persons[1].document.number", "duplicate"), "{:?}", codes(&errors));
+    assert!(!has(&errors, "persons[0].document.number", "duplicate"));
+}
