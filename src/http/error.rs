@@ -52,6 +52,8 @@ pub enum ApiError {
     Internal(String),
     #[error("the service is not ready")]
     Unavailable,
+    #[error("this path does not take this HTTP method; the Allow header lists those it takes")]
+    MethodNotAllowed,
 }
 
 /// The problem document (RFC 9457 §3.1) with hospes's extension members.
@@ -75,6 +77,7 @@ pub struct Problem {
 pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
     ("validation_failed", 422, "Some fields are invalid"),
     ("malformed_request", 400, "The request could not be read"),
+    ("method_not_allowed", 405, "Method not allowed"),
     ("unauthorized", 401, "Authentication required"),
     ("invalid_credentials", 401, "Wrong e-mail address or password"),
     ("mfa_required", 401, "A second factor is required"),
@@ -120,6 +123,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Internal(_) => "internal",
             ApiError::Unavailable => "unavailable",
+            ApiError::MethodNotAllowed => "method_not_allowed",
         }
     }
 

@@ -31,6 +31,7 @@ pub fn router(app: App) -> axum::Router {
         .merge(meta::router(&openapi))
         .merge(web::router())
         .fallback(|| async { error::ApiError::NotFound })
+        .layer(axum::middleware::from_fn(method_not_allowed_problem))
         .layer(axum::middleware::from_fn_with_state(app.clone(), idempotency::layer))
         .layer(axum::middleware::from_fn(meta::observe))
         // Photos of identity QR codes are the largest bodies; JSON bodies are capped lower by
@@ -44,4 +45,20 @@ pub fn router(app: App) -> axum::Router {
             HeaderValue::from_static("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; frame-ancestors 'none'"),
         ))
         .with_state(app)
+}
+
+/// axum answers a method a path does not take with an empty `405` and its `Allow` header; this
+/// gives it a problem+json body (RFC 9457) too, keeping the `Allow` header (RFC 9110 §15.5.6).
+async fn method_not_allowed_problem(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let resp = next.run(req).await;
+    if resp.status() != axum::http::StatusCode::METHOD_NOT_ALLOWED || resp.headers().contains_key(header::CONTENT_TYPE) {
+        return resp;
+    }
+    let allow = resp.headers().get(header::ALLOW).cloned();
+    let mut problem = error::ApiError::MethodNotAllowed.into_response();
+    if let Some(allow) = allow {
+        problem.headers_mut().insert(header::ALLOW, allow);
+    }
+    problem
 }

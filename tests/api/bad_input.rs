@@ -250,3 +250,13 @@ async fn a_scan_that_is_not_multipart_is_a_problem_document() {
     let problem = assert_problem(resp, 400, "malformed_request").await;
     assert_eq!(problem["errors"][0]["field"], "photo");
 }
+
+#[tokio::test]
+async fn a_method_a_path_does_not_take_gets_a_problem_with_allow() {
+    let app = TestApp::spawn().await;
+    let resp = app.client.put(app.url("/v1/checkins")).send().await.unwrap();
+    let allow = resp.headers().get("allow").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(allow.contains("POST"), "allow: {allow:?}");
+    let problem = assert_problem(resp, 405, "method_not_allowed").await;
+    assert!(problem["detail"].as_str().unwrap().contains("Allow"));
+}

@@ -92,6 +92,24 @@ fn decode_cursor(s: &str) -> Result<(chrono::DateTime<chrono::Utc>, String), Api
     Ok((time, id.to_owned()))
 }
 
+/// A query string that does not deserialise: names the parameter (serde's message starts with
+/// it) and says what it takes, without repeating the value sent.
+fn query_problem(e: axum::extract::rejection::QueryRejection) -> ApiError {
+    let text = e.body_text();
+    let field = text
+        .split_once(": ")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .map(|(name, _)| name.trim())
+        .filter(|name| ["status", "created_from", "created_before", "cursor", "limit"].contains(name));
+    match field {
+        Some("status") => ApiError::malformed("status", "one of submitted, checking, verified, flagged, resolved, checked_out, purged"),
+        Some(name @ ("created_from" | "created_before")) => ApiError::malformed(name, "an RFC 3339 date and time with its offset"),
+        Some("limit") => ApiError::malformed("limit", "an integer from 1 to 100"),
+        Some(name) => ApiError::malformed(name, "this value is not accepted"),
+        None => ApiError::malformed("query", "the query string is invalid; see this operation's parameters in openapi.yaml"),
+    }
+}
+
 /// The partner's check-ins in its key's jurisdictions, oldest first, by cursor. Carries an
 /// `ETag`; `If-None-Match` with it answers `304`.
 #[utoipa::path(get, path = "/v1/checkins", tag = "partners", security(("partner_key" = ["checkins:read"])),
@@ -107,7 +125,7 @@ pub async fn list(
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     key.require("checkins:read")?;
-    let Query(q) = query.map_err(|e| ApiError::malformed("query", format!("the query string is invalid: {}", e.body_text())))?;
+    let Query(q) = query.map_err(query_problem)?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=PAGE_MAX).contains(&limit) {
         return Err(ApiError::malformed("limit", "from 1 to 100"));

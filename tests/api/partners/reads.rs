@@ -81,7 +81,13 @@ async fn the_list_pages_by_cursor_and_filters_by_status_and_time() {
 
     assert_problem(get(&app, &key, "/v1/checkins?cursor=garbage").await, 400, "malformed_request").await;
     assert_problem(get(&app, &key, "/v1/checkins?limit=1000").await, 400, "malformed_request").await;
-    assert_problem(get(&app, &key, "/v1/checkins?status=lost").await, 400, "malformed_request").await;
+    // A value the parameter does not take: the problem names the parameter, never repeats the value.
+    for (query, field) in [("status=lost", "status"), ("created_from=yesterday", "created_from"), ("limit=abc", "limit")] {
+        let problem = assert_problem(get(&app, &key, &format!("/v1/checkins?{query}")).await, 400, "malformed_request").await;
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        let value = query.split_once('=').unwrap().1;
+        assert!(!problem.to_string().contains(value), "the value is repeated: {problem}");
+    }
 }
 
 fn urlencode(s: &str) -> String {
