@@ -133,9 +133,15 @@ fn sign_with_header<T: Serialize>(payload: &T, key: &SigningKey, header: &Header
 }
 
 fn sign_canonical(header: &[u8], payload: &[u8], key: &SigningKey) -> Result<SignedSeal, JwsError> {
-    let signing_input = format!("{}.{}", B64.encode(header), B64.encode(payload));
-    let signature = key.sign(signing_input.as_bytes());
-    Ok(SignedSeal { compact: format!("{signing_input}.{}", B64.encode(signature.to_bytes())) })
+    // One buffer, sized once: base64url of header and payload, the signature appended in place.
+    let mut compact = String::with_capacity((header.len() + payload.len()) * 4 / 3 + 92);
+    B64.encode_string(header, &mut compact);
+    compact.push('.');
+    B64.encode_string(payload, &mut compact);
+    let signature = key.sign(compact.as_bytes());
+    compact.push('.');
+    B64.encode_string(signature.to_bytes(), &mut compact);
+    Ok(SignedSeal { compact })
 }
 
 /// The parts of a compact JWS, decoded but not yet verified.
