@@ -68,6 +68,8 @@ pub struct Accepted {
     pub record: CheckinRecord,
     pub seal: SealRecord,
     pub receipt_token: String,
+    /// The first seal's leaf in the transparency log, and the log's head as it committed.
+    pub logged: crate::store::Logged,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -190,10 +192,10 @@ impl App {
             first_seal: seal.clone(),
             job,
         };
-        self.store.accept_checkin(&new).await?;
+        let logged = self.store.accept_checkin(&new).await?;
         self.wake.notify_one();
         metrics::counter!("hospes_checkins_accepted_total", "channel" => channel.as_str()).increment(1);
-        Ok(Accepted { record, seal, receipt_token })
+        Ok(Accepted { record, seal, receipt_token, logged })
     }
 
     /// Seals `event` for a check-in that is in status `expected` and applies the new status (and

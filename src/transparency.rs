@@ -134,6 +134,17 @@ pub async fn receipt(app: &App, checkin_id: &str, tree_size: Option<u64>) -> Res
     Ok(Receipt { checkin_id: checkin_id.to_owned(), seals: out, checkpoint: Some(sign(app, &head)?) })
 }
 
+/// The receipt of a check-in just accepted: its one seal, proven in the tree head its commit
+/// left behind (no read of the seals or of the head: the group commit returned both).
+pub async fn first_receipt(app: &App, checkin_id: &str, seal_jws: &str, logged: crate::store::Logged) -> Result<Receipt, TransparencyError> {
+    let proof = inclusion_proof(app, &logged.head, logged.leaf_index).await?;
+    Ok(Receipt {
+        checkin_id: checkin_id.to_owned(),
+        seals: vec![ReceiptSeal { jws: seal_jws.to_owned(), log: Some(proof) }],
+        checkpoint: Some(sign(app, &logged.head)?),
+    })
+}
+
 /// The root of the first `tree_size` leaves, for tests and tools.
 pub async fn root_at(app: &App, tree_size: u64) -> Result<Hash, TransparencyError> {
     Ok(head_at(app, Some(tree_size)).await?.root_hash)

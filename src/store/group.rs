@@ -26,8 +26,16 @@ pub(crate) enum GroupOp {
 
 pub(crate) struct Pending {
     pub(crate) op: GroupOp,
-    /// `Ok(true)`: accepted, or the event applied; `Ok(false)`: the event was not applied.
-    pub(crate) reply: oneshot::Sender<StoreResult<bool>>,
+    pub(crate) reply: oneshot::Sender<StoreResult<Written>>,
+}
+
+/// What a write of a group did.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Written {
+    /// `true`: accepted, or the event applied; `false`: the event was not applied.
+    pub(crate) applied: bool,
+    /// An accepted check-in's first seal: its leaf and the log's head after the group's commit.
+    pub(crate) logged: Option<super::Logged>,
 }
 
 /// A store's queue to its writer, started on the first write. Clones of a store share it; the

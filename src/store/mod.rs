@@ -228,6 +228,15 @@ pub struct QueueStats {
     pub oldest_ready_secs: i64,
 }
 
+/// A seal's place in the transparency log as its transaction committed: its leaf index and the
+/// log's tree head right after that commit (a head that includes the leaf, for a receipt that
+/// needs no further read of the head).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Logged {
+    pub leaf_index: u64,
+    pub head: tlog::TreeHead,
+}
+
 /// Everything accepting a check-in writes, in one transaction.
 #[derive(Debug, Clone)]
 pub struct NewCheckin {
@@ -294,8 +303,9 @@ pub trait Store: PrivacyStore + PoliceStore + LogStore + PartnerStore + Send + S
     async fn property(&self, id: &str) -> StoreResult<Option<Property>>;
     async fn properties_of(&self, landlord_id: &str) -> StoreResult<Vec<Property>>;
 
-    /// Stores a check-in, its persons, its first seal and its job in one transaction.
-    async fn accept_checkin(&self, checkin: &NewCheckin) -> StoreResult<()>;
+    /// Stores a check-in, its persons, its first seal and its job in one transaction; returns
+    /// where the first seal is in the transparency log.
+    async fn accept_checkin(&self, checkin: &NewCheckin) -> StoreResult<Logged>;
     async fn checkin(&self, id: &str) -> StoreResult<Option<CheckinRecord>>;
     async fn checkin_by_receipt_token(&self, token_hash: &[u8]) -> StoreResult<Option<CheckinRecord>>;
     async fn checkins_of_property(&self, property_id: &str, limit: i64) -> StoreResult<Vec<CheckinRecord>>;

@@ -406,6 +406,17 @@ pub(super) fn conflict(e: sqlx::Error) -> StoreError {
     StoreError::Database(e)
 }
 
+/// Rows per multi-row INSERT in a group commit: at most 18 parameters a row, so a statement
+/// stays far below SQLite's bound of 32 766 parameters and PostgreSQL's 65 535.
+pub(super) const ROWS_PER_INSERT: usize = 256;
+
+/// A group write's answer: an accepted check-in's leaf (`leaf`) with the head of the log its
+/// group left behind.
+pub(super) fn written(applied: bool, leaf: Option<u64>, head: Option<super::TreeHead>) -> super::group::Written {
+    let logged = leaf.zip(head).map(|(leaf_index, head)| super::Logged { leaf_index, head });
+    super::group::Written { applied, logged }
+}
+
 pub(super) fn flags_json(flags: &[crate::domain::Flag]) -> String {
     serde_json::to_string(flags).expect("flags serialise")
 }
@@ -547,7 +558,7 @@ macro_rules! impl_store {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
-            async fn accept_checkin(&self, c: &$crate::store::NewCheckin) -> $crate::store::StoreResult<()> {
+            async fn accept_checkin(&self, c: &$crate::store::NewCheckin) -> $crate::store::StoreResult<$crate::store::Logged> {
                 let r = &c.record;
                 let cipher = self.cipher();
                 let contact = $crate::store::shared::ContactColumns::encrypt(cipher, &r.id, &r.contact)?;
@@ -563,7 +574,8 @@ macro_rules! impl_store {
                     }
                 };
                 let columns = $crate::store::shared::CheckinColumns { contact, persons };
-                self.group_write($crate::store::group::GroupOp::Accept(Box::new((c.clone(), columns)))).await.map(|_| ())
+                let written = self.group_write($crate::store::group::GroupOp::Accept(Box::new((c.clone(), columns)))).await?;
+                written.logged.ok_or_else(|| $crate::store::StoreError::Corrupt("an accepted check-in without its leaf".into()))
             }
 
             async fn checkin(&self, id: &str) -> $crate::store::StoreResult<Option<$crate::store::CheckinRecord>> {
@@ -637,7 +649,7 @@ macro_rules! impl_store {
             }
 
             async fn record_event(&self, w: &$crate::store::EventWrite) -> $crate::store::StoreResult<bool> {
-                self.group_write($crate::store::group::GroupOp::Event(Box::new(w.clone()))).await
+                Ok(self.group_write($crate::store::group::GroupOp::Event(Box::new(w.clone()))).await?.applied)
             }
 
             async fn claim_job(
@@ -872,6 +884,15 @@ macro_rules! impl_store {
                     Self::erase_police_notes(tx, &w.checkin_id).await?;
                 }
                 sqlx::query("RELEASE SAVEPOINT hospes_event").execute(&mut **tx).await?;
+                Self::complete_job_in_tx(tx, w).await?;
+                Ok(applied)
+            }
+
+            /// Completes the job that made an event, whether or not the event applied.
+            async fn complete_job_in_tx(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                w: &$crate::store::EventWrite,
+            ) -> $crate::store::StoreResult<()> {
                 if let Some((job_id, worker)) = &w.complete_job {
                     sqlx::query(
                         "UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = $3 \
@@ -883,12 +904,12 @@ macro_rules! impl_store {
                     .execute(&mut **tx)
                     .await?;
                 }
-                Ok(applied)
+                Ok(())
             }
 
             /// Group commit: sends a write to this store's writer, which commits whatever writes
             /// are waiting together, in one transaction (one log lock, one fsync for all of them).
-            async fn group_write(&self, op: $crate::store::group::GroupOp) -> $crate::store::StoreResult<bool> {
+            async fn group_write(&self, op: $crate::store::group::GroupOp) -> $crate::store::StoreResult<$crate::store::group::Written> {
                 let sender = self.group.sender(|| {
                     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
                     let writer = self.detached();
@@ -940,10 +961,220 @@ macro_rules! impl_store {
                 }
             }
 
+            /// Commits a group: first as a few multi-row statements without savepoints
+            /// ([`Self::commit_group_fast`]); if anything in it fails (a conflict, an event whose
+            /// seal someone else wrote), the whole transaction is rolled back and the group is
+            /// written again write by write, each in its own savepoint, so that the failing write
+            /// fails alone.
             async fn commit_group(
                 &self,
                 batch: &[$crate::store::group::Pending],
-            ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<bool>>> {
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<$crate::store::group::Written>>> {
+                match self.commit_group_fast(batch).await {
+                    Ok(results) => Ok(results),
+                    Err(e) => {
+                        tracing::debug!(writes = batch.len(), error = %e, "group commit: writing the group again write by write");
+                        self.commit_group_savepoints(batch).await
+                    }
+                }
+            }
+
+            /// The common case of a group, in as few statements as the engines allow: one
+            /// multi-row INSERT per table for the accepted check-ins (on SQLite every statement is
+            /// a round trip to the connection's thread, so statements, not rows, are the cost),
+            /// the events one after the other, the log append once. Any error fails the whole
+            /// group (the caller then writes it write by write).
+            async fn commit_group_fast(
+                &self,
+                batch: &[$crate::store::group::Pending],
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<$crate::store::group::Written>>> {
+                let mut tx = self.begin_write().await?;
+                let size: i64 = sqlx::query_scalar("UPDATE tlog_head SET tree_size = tree_size WHERE id = 1 RETURNING tree_size")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let base = u64::try_from(size).map_err(|_| $crate::store::StoreError::Corrupt("negative tree size".into()))?;
+                let mut leaves = $crate::store::shared::LeafCursor { next: base, jws: Vec::new() };
+                let accepts: Vec<&($crate::store::NewCheckin, $crate::store::shared::CheckinColumns)> = batch
+                    .iter()
+                    .filter_map(|p| match &p.op {
+                        $crate::store::group::GroupOp::Accept(a) => Some(&**a),
+                        $crate::store::group::GroupOp::Event(_) => None,
+                    })
+                    .collect();
+                if !accepts.is_empty() {
+                    Self::accept_batch_in_tx(&mut tx, &accepts, &mut leaves).await?;
+                }
+                // The accepted check-ins' first seals took the group's first leaves, in order.
+                let mut accepted_leaf = base;
+                let mut results = Vec::with_capacity(batch.len());
+                for p in batch {
+                    results.push(match &p.op {
+                        $crate::store::group::GroupOp::Accept(_) => {
+                            accepted_leaf += 1;
+                            (true, Some(accepted_leaf - 1))
+                        }
+                        $crate::store::group::GroupOp::Event(w) => (Self::event_fast_in_tx(&mut tx, w, &mut leaves).await?, None),
+                    });
+                }
+                let head = Self::append_group_leaves(&mut tx, &leaves, base).await?;
+                tx.commit().await?;
+                Ok(results.into_iter().map(|(applied, leaf)| Ok($crate::store::shared::written(applied, leaf, head))).collect())
+            }
+
+            /// Appends the leaves a group gave out, at `base` where the group found the log.
+            async fn append_group_leaves(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                leaves: &$crate::store::shared::LeafCursor,
+                base: u64,
+            ) -> $crate::store::StoreResult<Option<$crate::store::tlog::TreeHead>> {
+                if leaves.jws.is_empty() {
+                    return Ok(None);
+                }
+                let refs: Vec<&[u8]> = leaves.jws.iter().map(|j| j.as_bytes()).collect();
+                let (first, head) = Self::log_append_tx(tx, &refs).await?;
+                if first != base {
+                    return Err($crate::store::StoreError::Corrupt("the log moved while its lock was held".into()));
+                }
+                Ok(Some(head))
+            }
+
+            /// Accepted check-ins of a group in one multi-row INSERT per table (in chunks that
+            /// stay under SQLite's 32 766 bound parameters); their first seals take the next leaf
+            /// indexes in the group's order.
+            async fn accept_batch_in_tx(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                accepts: &[&($crate::store::NewCheckin, $crate::store::shared::CheckinColumns)],
+                leaves: &mut $crate::store::shared::LeafCursor,
+            ) -> $crate::store::StoreResult<()> {
+                use $crate::store::shared::ROWS_PER_INSERT;
+                for chunk in accepts.chunks(ROWS_PER_INSERT) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "INSERT INTO checkins (id, property_id, jurisdiction, status, flags, channel, check_in, check_out, \
+                         contact_phone, contact_email, person_count, digest_salt, receipt_token_hash, created_at, updated_at, \
+                         data_kid, erase_after, partner_id) ",
+                    );
+                    q.push_values(chunk, |mut b, (c, columns)| {
+                        let r = &c.record;
+                        b.push_bind(&r.id)
+                            .push_bind(&r.property_id)
+                            .push_bind(&r.jurisdiction)
+                            .push_bind(r.status.as_str())
+                            .push_bind($crate::store::shared::flags_json(&r.flags))
+                            .push_bind(&r.channel)
+                            .push_bind(r.stay.check_in.to_rfc3339())
+                            .push_bind(r.stay.check_out.to_rfc3339())
+                            .push_bind(&columns.contact.phone)
+                            .push_bind(&columns.contact.email)
+                            .push_bind(c.persons.len() as i64)
+                            .push_bind(&r.digest_salt)
+                            .push_bind(&c.receipt_token_hash)
+                            .push_bind(r.created_at)
+                            .push_bind(r.created_at)
+                            .push_bind(&columns.contact.data_kid)
+                            .push_bind(r.erase_after)
+                            .push_bind(&r.partner_id);
+                    });
+                    q.build().execute(&mut **tx).await.map_err($crate::store::shared::conflict)?;
+                }
+                let persons: Vec<(&str, i64, &$crate::store::shared::PersonColumns)> = accepts
+                    .iter()
+                    .flat_map(|(c, columns)| {
+                        columns.persons.iter().enumerate().map(move |(i, p)| (c.record.id.as_str(), i as i64, p))
+                    })
+                    .collect();
+                for chunk in persons.chunks(ROWS_PER_INSERT) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "INSERT INTO checkin_persons (checkin_id, idx, data_kid, given_names, family_name, second_family_name, \
+                         birth_date, nationality, sex, document_type, document_number, document_country, support_number, \
+                         guardian, document_index) ",
+                    );
+                    q.push_values(chunk, |mut b, (id, i, p)| {
+                        b.push_bind(*id)
+                            .push_bind(*i)
+                            .push_bind(&p.data_kid)
+                            .push_bind(&p.given_names)
+                            .push_bind(&p.family_name)
+                            .push_bind(&p.second_family_name)
+                            .push_bind(&p.birth_date)
+                            .push_bind(&p.nationality)
+                            .push_bind(&p.sex)
+                            .push_bind(&p.document_type)
+                            .push_bind(&p.document_number)
+                            .push_bind(&p.document_country)
+                            .push_bind(&p.support_number)
+                            .push_bind(&p.guardian)
+                            .push_bind(&p.document_index);
+                    });
+                    q.build().execute(&mut **tx).await.map_err($crate::store::shared::conflict)?;
+                }
+                for chunk in accepts.chunks(ROWS_PER_INSERT) {
+                    let mut indexes = Vec::with_capacity(chunk.len());
+                    for (c, _) in chunk {
+                        indexes.push($crate::store::tlog::to_i64(leaves.next)?);
+                        leaves.next += 1;
+                        leaves.jws.push(c.first_seal.jws.clone());
+                    }
+                    let mut q = sqlx::QueryBuilder::new("INSERT INTO seals (checkin_id, seq, event, jws, created_at, leaf_index) ");
+                    q.push_values(chunk.iter().zip(indexes), |mut b, ((c, _), index)| {
+                        let s = &c.first_seal;
+                        b.push_bind(&s.checkin_id)
+                            .push_bind(s.seq)
+                            .push_bind(s.event.as_str())
+                            .push_bind(&s.jws)
+                            .push_bind(s.created_at)
+                            .push_bind(index);
+                    });
+                    q.build().execute(&mut **tx).await.map_err($crate::store::shared::conflict)?;
+                }
+                // Only a partner's check-ins have webhooks to enqueue (known before the write).
+                for (c, _) in accepts.iter().filter(|(c, _)| c.record.partner_id.is_some()) {
+                    Self::enqueue_webhooks(tx, &c.first_seal).await?;
+                }
+                for chunk in accepts.chunks(ROWS_PER_INSERT) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "INSERT INTO jobs (kind, checkin_id, payload, state, attempts, max_attempts, run_at, created_at, updated_at) ",
+                    );
+                    q.push_values(chunk, |mut b, (c, _)| {
+                        let j = &c.job;
+                        b.push_bind(&j.kind)
+                            .push_bind(&j.checkin_id)
+                            .push_bind(j.payload.to_string())
+                            .push_bind("ready")
+                            .push_bind(0_i32)
+                            .push_bind(j.max_attempts)
+                            .push_bind(j.run_at)
+                            .push_bind(c.record.created_at)
+                            .push_bind(c.record.created_at);
+                    });
+                    q.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            /// An event of a group without a savepoint: its state change, and if that applied, its
+            /// seal. A seal someone else wrote first is an error here (the group is then written
+            /// again with savepoints, where it is a `false`).
+            async fn event_fast_in_tx(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                w: &$crate::store::EventWrite,
+                leaves: &mut $crate::store::shared::LeafCursor,
+            ) -> $crate::store::StoreResult<bool> {
+                let applied = Self::update_for_event(tx, w).await?;
+                if applied {
+                    Self::insert_seal_with(tx, &w.seal, Some(&mut *leaves)).await?;
+                    if w.new_status == $crate::domain::CheckinStatus::Purged {
+                        Self::erase_personal_data(tx, &w.checkin_id).await?;
+                        Self::erase_police_notes(tx, &w.checkin_id).await?;
+                    }
+                }
+                Self::complete_job_in_tx(tx, w).await?;
+                Ok(applied)
+            }
+
+            async fn commit_group_savepoints(
+                &self,
+                batch: &[$crate::store::group::Pending],
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<$crate::store::group::Written>>> {
                 let mut tx = self.begin_write().await?;
                 // Take the log's write lock first: the seals of the group get the next leaf
                 // indexes as they are written, and their leaves are appended at the end, at once.
@@ -957,8 +1188,10 @@ macro_rules! impl_store {
                     sqlx::query("SAVEPOINT hospes_write").execute(&mut *tx).await?;
                     let before = leaves.mark();
                     let r = match &p.op {
-                        $crate::store::group::GroupOp::Accept(a) => Self::accept_in_tx(&mut tx, &a.0, &a.1, &mut leaves).await.map(|_| true),
-                        $crate::store::group::GroupOp::Event(w) => Self::event_in_tx(&mut tx, w, &mut leaves).await,
+                        $crate::store::group::GroupOp::Accept(a) => {
+                            Self::accept_in_tx(&mut tx, &a.0, &a.1, &mut leaves).await.map(|_| (true, Some(before.0)))
+                        }
+                        $crate::store::group::GroupOp::Event(w) => Self::event_in_tx(&mut tx, w, &mut leaves).await.map(|a| (a, None)),
                     };
                     if r.is_err() {
                         sqlx::query("ROLLBACK TO SAVEPOINT hospes_write").execute(&mut *tx).await?;
@@ -967,15 +1200,9 @@ macro_rules! impl_store {
                     sqlx::query("RELEASE SAVEPOINT hospes_write").execute(&mut *tx).await?;
                     results.push(r);
                 }
-                if !leaves.jws.is_empty() {
-                    let refs: Vec<&[u8]> = leaves.jws.iter().map(|j| j.as_bytes()).collect();
-                    let first = Self::log_append_tx(&mut tx, &refs).await?;
-                    if first != base {
-                        return Err($crate::store::StoreError::Corrupt("the log moved while its lock was held".into()));
-                    }
-                }
+                let head = Self::append_group_leaves(&mut tx, &leaves, base).await?;
                 tx.commit().await?;
-                Ok(results)
+                Ok(results.into_iter().map(|r| r.map(|(applied, leaf)| $crate::store::shared::written(applied, leaf, head))).collect())
             }
 
             async fn apply_event(
@@ -989,6 +1216,22 @@ macro_rules! impl_store {
                 tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
                 w: &$crate::store::EventWrite,
                 leaves: Option<&mut $crate::store::shared::LeafCursor>,
+            ) -> $crate::store::StoreResult<bool> {
+                if !Self::update_for_event(tx, w).await? {
+                    return Ok(false);
+                }
+                Ok(match Self::insert_seal_with(tx, &w.seal, leaves).await {
+                    Ok(()) => true,
+                    Err($crate::store::StoreError::Conflict(_)) => false,
+                    Err(e) => return Err(e),
+                })
+            }
+
+            /// An event's state change: `true` if the check-in was in the expected state (and
+            /// flags) and has moved on.
+            async fn update_for_event(
+                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
+                w: &$crate::store::EventWrite,
             ) -> $crate::store::StoreResult<bool> {
                 let expected = [w.expected.as_str(), if w.expected == $crate::domain::CheckinStatus::Submitted { "checking" } else { w.expected.as_str() }];
                 let updated = sqlx::query(
@@ -1005,14 +1248,7 @@ macro_rules! impl_store {
                 .execute(&mut **tx)
                 .await?
                 .rows_affected();
-                if updated != 1 {
-                    return Ok(false);
-                }
-                Ok(match Self::insert_seal_with(tx, &w.seal, leaves).await {
-                    Ok(()) => true,
-                    Err($crate::store::StoreError::Conflict(_)) => false,
-                    Err(e) => return Err(e),
-                })
+                Ok(updated == 1)
             }
 
             /// Inserts a seal and makes it a leaf of the transparency log in the same transaction
@@ -1041,7 +1277,7 @@ macro_rules! impl_store {
                         l.jws.push(s.jws.clone());
                     }
                     None => {
-                        let leaf_index = Self::log_append_tx(tx, &[s.jws.as_bytes()]).await?;
+                        let (leaf_index, _) = Self::log_append_tx(tx, &[s.jws.as_bytes()]).await?;
                         sqlx::query("UPDATE seals SET leaf_index = $1 WHERE checkin_id = $2 AND seq = $3")
                             .bind($crate::store::tlog::to_i64(leaf_index)?)
                             .bind(&s.checkin_id)

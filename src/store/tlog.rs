@@ -100,7 +100,7 @@ macro_rules! impl_log_store {
                         return Ok(total);
                     }
                     let leaves: Vec<&[u8]> = rows.iter().map(|(_, jws)| jws.as_bytes()).collect();
-                    let first = Self::log_append_tx(&mut tx, &leaves).await?;
+                    let (first, _) = Self::log_append_tx(&mut tx, &leaves).await?;
                     for (i, (id, _)) in rows.iter().enumerate() {
                         sqlx::query("UPDATE seals SET leaf_index = $1 WHERE id = $2")
                             .bind($crate::store::tlog::to_i64(first + i as u64)?)
@@ -125,12 +125,13 @@ macro_rules! impl_log_store {
         }
 
         impl $T {
-            /// Appends `leaves` to the log inside `tx` and returns the leaf index of the first.
-            /// Takes the log's write lock (the `tlog_head` row) until `tx` ends.
+            /// Appends `leaves` to the log inside `tx` and returns the leaf index of the first and
+            /// the tree head after them. Takes the log's write lock (the `tlog_head` row) until
+            /// `tx` ends.
             async fn log_append_tx(
                 tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
                 leaves: &[&[u8]],
-            ) -> $crate::store::StoreResult<u64> {
+            ) -> $crate::store::StoreResult<(u64, $crate::store::tlog::TreeHead)> {
                 use $crate::store::tlog::{corrupt, to_i64};
                 let count = leaves.len() as u64;
                 let new_size: i64 =
@@ -157,7 +158,7 @@ macro_rules! impl_log_store {
                     .bind(appended.root_hash.as_bytes().to_vec())
                     .execute(&mut **tx)
                     .await?;
-                Ok(old_size)
+                Ok((old_size, $crate::store::tlog::TreeHead { tree_size: old_size + count, root_hash: appended.root_hash }))
             }
 
             async fn fetch_log_hashes<'e, E>(executor: E, indexes: &[u64]) -> $crate::store::StoreResult<$crate::seal::log::PrefetchedHashes>

@@ -199,6 +199,80 @@ async fn story(store: &dyn Store) {
     assert_eq!(store.persons("c2").await.unwrap(), persons, "the other check-in is untouched");
     assert_eq!(store.checkins_with_document(&doc.issuing_country, &doc.number).await.unwrap(), vec!["c2"]);
     assert_eq!(store.due_for_erasure(due, None, 10).await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c2"]);
+
+    group_commit(store, &new2, now).await;
+}
+
+/// Writes sent at once share a group commit: accepted check-ins in multi-row statements, and when
+/// one write of a group fails, the group is written again write by write so that it fails alone.
+/// Either way every seal is a leaf, without gap, and each accepted check-in learns its leaf and a
+/// tree head that holds it.
+async fn group_commit(store: &dyn Store, template: &NewCheckin, now: chrono::DateTime<Utc>) {
+    let fresh = |id: String| NewCheckin {
+        record: CheckinRecord { id: id.clone(), ..template.record.clone() },
+        receipt_token_hash: format!("receipt-{id}").into_bytes(),
+        first_seal: SealRecord { checkin_id: id.clone(), jws: format!("jws-{id}"), ..template.first_seal.clone() },
+        job: NewJob { checkin_id: Some(id.clone()), ..template.job.clone() },
+        ..template.clone()
+    };
+    let before = store.log_head().await.unwrap().tree_size;
+    let ready_before = store.queue_stats(now + Duration::days(30)).await.unwrap().ready;
+    // A group without a failure: 30 check-ins and the same outcome twice (applied once).
+    let group: Vec<NewCheckin> = (0..30).map(|i| fresh(format!("g{i}"))).collect();
+    let outcome = |jws: &str| EventWrite {
+        checkin_id: "c2".into(),
+        expected: CheckinStatus::Submitted,
+        new_status: CheckinStatus::Verified,
+        flags: Some(vec![]),
+        expected_flags: None,
+        seal: SealRecord { checkin_id: "c2".into(), seq: 1, event: Event::Verified, jws: jws.into(), created_at: now },
+        complete_job: None,
+    };
+    let (first, second) = (outcome("jws-c2-verified"), outcome("jws-c2-verified-again"));
+    let (accepted, applied) = futures::join!(
+        futures::future::join_all(group.iter().map(|c| store.accept_checkin(c))),
+        futures::future::join_all([store.record_event(&first), store.record_event(&second)]),
+    );
+    let logged: Vec<_> = accepted.into_iter().map(Result::unwrap).collect();
+    let applied: Vec<bool> = applied.into_iter().map(Result::unwrap).collect();
+    assert_eq!(applied.iter().filter(|a| **a).count(), 1, "one outcome applies: {applied:?}");
+    let mut leaves: Vec<u64> = logged.iter().map(|l| l.leaf_index).collect();
+    for l in &logged {
+        assert!(l.leaf_index >= before && l.leaf_index < l.head.tree_size, "{l:?}");
+    }
+    leaves.sort();
+    leaves.dedup();
+    assert_eq!(leaves.len(), 30, "a leaf each");
+    for c in &group {
+        assert_eq!(store.seals(&c.record.id).await.unwrap().len(), 1);
+        assert_eq!(store.persons(&c.record.id).await.unwrap(), c.persons);
+    }
+    assert_eq!(store.seals("c2").await.unwrap().len(), 2, "one outcome seal");
+    assert_eq!(store.log_head().await.unwrap().tree_size, before + 31, "30 first seals and one outcome");
+    assert_eq!(store.queue_stats(now + Duration::days(30)).await.unwrap().ready, ready_before + 30, "a job each");
+
+    // A group with a failing write: the check-in whose id exists already fails alone.
+    let before = store.log_head().await.unwrap().tree_size;
+    let mut second_group: Vec<NewCheckin> = (0..10).map(|i| fresh(format!("h{i}"))).collect();
+    second_group[4] = NewCheckin { receipt_token_hash: b"receipt-other".to_vec(), ..fresh("g7".into()) };
+    let results = futures::future::join_all(second_group.iter().map(|c| store.accept_checkin(c))).await;
+    for (i, r) in results.iter().enumerate() {
+        match i {
+            4 => assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}"),
+            _ => assert!(r.is_ok(), "{i}: {r:?}"),
+        }
+    }
+    assert!(store.checkin_by_receipt_token(b"receipt-other").await.unwrap().is_none(), "the failed write left nothing");
+    assert_eq!(store.seals("g7").await.unwrap().len(), 1);
+    let head = store.log_head().await.unwrap().tree_size;
+    assert_eq!(head, before + 9, "a leaf for each write that succeeded, no gap");
+    let mut all: Vec<u64> = Vec::new();
+    for id in (0..30).map(|i| format!("g{i}")).chain((0..10).filter(|i| *i != 4).map(|i| format!("h{i}"))) {
+        all.extend(store.seal_leaf_indexes(&id).await.unwrap().into_iter().map(Option::unwrap));
+    }
+    all.extend(store.seal_leaf_indexes("c2").await.unwrap().into_iter().skip(1).map(Option::unwrap));
+    all.sort();
+    assert_eq!(all, ((head - 40)..head).collect::<Vec<_>>(), "the groups' seals are the log's last 40 leaves");
 }
 
 #[tokio::test]

@@ -173,7 +173,7 @@ pub async fn accepted_response(app: &App, accepted: &Accepted) -> Result<Respons
         status: accepted.record.status,
         url: format!("/v1/checkins/{id}"),
         receipt_token: accepted.receipt_token.clone(),
-        receipt: receipt_of(app, id).await?,
+        receipt: crate::transparency::first_receipt(app, id, &accepted.seal.jws, accepted.logged).await?,
     };
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, format!("/v1/checkins/{id}"))], axum::Json(body)).into_response())
 }
