@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentInput {
     /// `passport`, `id_card`, `residence_permit` or `other`.
     #[serde(rename = "type", default)]
@@ -28,6 +29,7 @@ pub struct DocumentInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GuardianInput {
     #[serde(default)]
     pub person: Option<usize>,
@@ -36,6 +38,7 @@ pub struct GuardianInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PersonInput {
     /// Given names exactly as on the document.
     #[serde(default)]
@@ -64,6 +67,7 @@ pub struct PersonInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StayInput {
     /// RFC 3339 date-time with offset, e.g. `2026-12-01T14:00:00+08:00`.
     #[serde(default)]
@@ -73,6 +77,7 @@ pub struct StayInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ContactInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
@@ -82,6 +87,7 @@ pub struct ContactInput {
 
 /// The part of a check-in submission that the identity rules validate.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SubmissionInput {
     #[serde(default)]
     pub stay: Option<StayInput>,

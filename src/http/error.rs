@@ -16,6 +16,8 @@ pub enum ApiError {
     Malformed { field: Option<String>, detail: String },
     #[error("sign in first")]
     Unauthorized,
+    #[error("this API key is unknown, revoked, or belongs to a disabled partner: ask the operator for a new key")]
+    InvalidApiKey,
     #[error("wrong e-mail address or password")]
     BadCredentials,
     #[error("a second factor is required")]
@@ -79,6 +81,7 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
     ("malformed_request", 400, "The request could not be read"),
     ("method_not_allowed", 405, "Method not allowed"),
     ("unauthorized", 401, "Authentication required"),
+    ("invalid_api_key", 401, "The API key is not valid"),
     ("invalid_credentials", 401, "Wrong e-mail address or password"),
     ("mfa_required", 401, "A second factor is required"),
     ("not_found", 404, "Not found"),
@@ -105,6 +108,7 @@ impl ApiError {
             ApiError::Validation(_) => "validation_failed",
             ApiError::Malformed { .. } => "malformed_request",
             ApiError::Unauthorized => "unauthorized",
+            ApiError::InvalidApiKey => "invalid_api_key",
             ApiError::BadCredentials => "invalid_credentials",
             ApiError::MfaRequired => "mfa_required",
             ApiError::NotFound => "not_found",
@@ -174,6 +178,10 @@ impl IntoResponse for ApiError {
             }
             ApiError::Unauthorized | ApiError::BadCredentials | ApiError::MfaRequired => {
                 resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::InvalidApiKey => {
+                // RFC 6750 §3.1: the token was given and is not valid.
+                resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
             }
             _ => {}
         }

@@ -48,6 +48,28 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                     let field = if base.is_empty() { name.to_owned() } else { format!("{base}.{name}") };
                     return ApiError::malformed(&field, format!("{field} is required"));
                 }
+                // An unknown field is refused (a misspelt optional field would otherwise be lost
+                // without a word); its name is the client's key, not a value.
+                if let Some(rest) = message.strip_prefix("unknown field `") {
+                    let name = rest.split('`').next().unwrap_or_default();
+                    // The path ends with the unknown key itself.
+                    let base = base.strip_suffix(name).map(|b| b.trim_end_matches('.')).unwrap_or_default().to_owned();
+                    // Named back only when it looks like a field name (a key could hold anything).
+                    let name = match name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+                        true => name,
+                        false => "(unknown name)",
+                    };
+                    let field = if base.is_empty() { name.to_owned() } else { format!("{base}.{name}") };
+                    let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+                    let hint = expected
+                        .iter()
+                        .map(|e| (strsim::jaro_winkler(name, e), *e))
+                        .filter(|(score, _)| *score > 0.8)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, e)| format!(" (did you mean {e}?)"))
+                        .unwrap_or_default();
+                    return ApiError::malformed(&field, format!("{field} is not a field of this request{hint}"));
+                }
                 let field = if base.is_empty() { "body".to_owned() } else { base };
                 ApiError::malformed(&field, format!("{field} has the wrong type or an unknown value"))
             }

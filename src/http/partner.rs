@@ -38,7 +38,7 @@ impl FromRequestParts<App> for MaybePartner {
             .store
             .use_partner_key(&crate::http::auth::token_hash(token), app.now())
             .await?
-            .ok_or(ApiError::Unauthorized)?;
+            .ok_or(ApiError::InvalidApiKey)?;
         if let Err(wait) = app.partners.limits.check(&key) {
             metrics::counter!("hospes_partner_rate_limited_total").increment(1);
             return Err(ApiError::RateLimited { retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64 });

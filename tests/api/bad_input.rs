@@ -223,6 +223,52 @@ async fn a_json_body_over_the_limit_is_refused() {
 }
 
 #[tokio::test]
+async fn unknown_fields_are_refused_by_name_with_a_suggestion_and_never_stored() {
+    let app = TestApp::spawn().await;
+    let token = app.landlord("l@example.com").await;
+    let (_, body) = tenant_body(&app, &token).await;
+    // A misspelt optional field would otherwise be dropped without a word.
+    let mut misspelt = body.clone();
+    misspelt["persons"][0]["secnd_family_name"] = json!("LOPEZ");
+    let problem = assert_problem(app.submit_checkin(None, &misspelt).await, 400, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["field"], "persons[0].secnd_family_name", "{problem}");
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("did you mean second_family_name?"), "{problem}");
+    assert!(!problem.to_string().contains("LOPEZ"), "the value is never quoted");
+    let mut top = body.clone();
+    top["notes"] = json!("x");
+    let problem = assert_problem(app.submit_checkin(None, &top).await, 400, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["field"], "notes");
+    // A key that is not a field name is not repeated either (it could hold anything).
+    let mut odd = body.clone();
+    odd["Maria Zzyzx 1990"] = json!(1);
+    let problem = assert_problem(app.submit_checkin(None, &odd).await, 400, "malformed_request").await;
+    assert!(!problem.to_string().contains("Zzyzx"), "{problem}");
+    assert_eq!(app.drain_jobs().await, 0, "nothing was stored");
+    // The same holds for every JSON body, e.g. a property.
+    let resp = app
+        .create_property(&token, &json!({"name": "Flat", "address": "x", "jurisdiction": "ES-M", "time_zone": "Europe/Madrid", "timezone": "x"}))
+        .await;
+    let problem = assert_problem(resp, 400, "malformed_request").await;
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("did you mean time_zone?"), "{problem}");
+}
+
+#[tokio::test]
+async fn a_jurisdiction_must_be_a_real_iso_3166_2_subdivision() {
+    let app = TestApp::spawn().await;
+    let token = app.landlord("l@example.com").await;
+    // Shaped like a code but no such subdivision: its flagged check-ins would reach no officer.
+    let resp = app
+        .create_property(&token, &json!({"name": "Flat", "address": "x", "jurisdiction": "ES-MM", "time_zone": "Europe/Madrid"}))
+        .await;
+    let problem = assert_problem(resp, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "jurisdiction");
+    let resp = app
+        .create_property(&token, &json!({"name": "Flat", "address": "x", "jurisdiction": "cn-tj", "time_zone": "Asia/Shanghai"}))
+        .await;
+    assert_eq!(resp.status(), 201);
+}
+
+#[tokio::test]
 async fn unknown_routes_answer_problem_json() {
     let app = TestApp::spawn().await;
     let resp = app.client.get(app.url("/v1/nothing-here")).send().await.unwrap();
@@ -239,6 +285,18 @@ async fn document_validation_answers_like_intake() {
     let bad: Value = app.client.post(app.url("/v1/documents/validate")).json(&json!({"scheme": "es.dni", "input": "12345678A"}))
         .send().await.unwrap().json().await.unwrap();
     assert_eq!((bad["valid"].clone(), bad["error_class"].clone()), (json!(false), json!("checksum")));
+    // A request that cannot be answered is a problem naming the field, not a 200.
+    let ask = |body: Value| app.client.post(app.url("/v1/documents/validate")).json(&body).send();
+    let problem = assert_problem(ask(json!({})).await.unwrap(), 400, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["field"], "input");
+    let problem = assert_problem(ask(json!({"input": "12345678Z"})).await.unwrap(), 400, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["field"], "scheme");
+    let problem = assert_problem(ask(json!({"scheme": "xx.nope", "input": "1"})).await.unwrap(), 400, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["field"], "scheme");
+    let problem = assert_problem(ask(json!({"country": "AQ", "input": "1"})).await.unwrap(), 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "country");
+    let problem = assert_problem(ask(json!({"scheme": "es.dni", "inptu": "1"})).await.unwrap(), 400, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["field"], "inptu");
 }
 
 #[tokio::test]

@@ -113,6 +113,12 @@ async fn every_seal_is_a_leaf_and_its_receipt_proves_inclusion_in_the_signed_che
     receipt::verify_logged(&old, &jwks_keys(&app), Some(&trusted)).expect("verifies against a held checkpoint of its size");
     let resp = app.client.get(app.url(&format!("/v1/checkins/{second}/receipt?tree_size=99"))).bearer_auth(&token).send().await.unwrap();
     assert_problem(resp, 400, "malformed_request").await;
+    // A tree older than the check-in proves none of its seals: a problem, not an empty receipt.
+    for size in [0, 1] {
+        let resp = app.client.get(app.url(&format!("/v1/checkins/{second}/receipt?tree_size={size}"))).bearer_auth(&token).send().await.unwrap();
+        let problem = assert_problem(resp, 400, "malformed_request").await;
+        assert_eq!(problem["errors"][0]["field"], "tree_size");
+    }
 }
 
 #[tokio::test]

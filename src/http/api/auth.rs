@@ -14,6 +14,7 @@ use crate::store::{Role, User};
 pub const TOKEN_TTL_HOURS: i64 = 12;
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,

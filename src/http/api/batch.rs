@@ -157,6 +157,7 @@ pub async fn list(
     "persons": [{"given_names": "MARIA", "family_name": "GARCIA", "second_family_name": "LOPEZ", "birth_date": "1990-05-17", "nationality": "ESP",
                  "document": {"type": "id_card", "number": "12345678Z", "issuing_country": "ESP", "support_number": "ABC123456"}}],
     "contact": {"phone": "+34 600 000 000"}}]}))]
+#[serde(deny_unknown_fields)]
 pub struct BatchRequest {
     /// 1 to 100 check-ins, each as `POST /v1/checkins` takes it (with `property_id`).
     pub items: Vec<serde_json::Value>,

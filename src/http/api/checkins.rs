@@ -28,6 +28,7 @@ use crate::store::{CheckinRecord, PartnerKey, Property, Role, User};
                  "document": {"type": "id_card", "number": "12345678Z", "issuing_country": "ESP", "support_number": "ABC123456"}}],
     "contact": {"phone": "+34 600 000 000"}
 }))]
+#[serde(deny_unknown_fields)]
 pub struct CheckinRequest {
     /// The invitation token from the property's QR code (tenant self check-in, no account).
     #[serde(default)]
@@ -311,7 +312,7 @@ pub async fn receipt_of(app: &App, checkin_id: &str) -> Result<Receipt, ApiError
 /// keys at `/.well-known/jwks.json`, with its inclusion proof (RFC 9162 §2.1.3) in the
 /// transparency log and the log's signed checkpoint (C2SP `tlog-checkpoint` as a `signed-note`),
 /// so that `hospes verify` checks signature, chain and inclusion offline. `400` when `tree_size`
-/// exceeds the log's size.
+/// exceeds the log's size or the tree it names is older than the check-in's first seal.
 #[utoipa::path(get, path = "/v1/checkins/{id}/receipt", tag = "checkins", security(("bearer" = []), ("partner_key" = ["seals:read"])),
     params(("id" = String, Path, description = "Check-in id"),
            ("tree_size" = Option<u64>, Query, description = "Prove the seals in the tree of the log's first `tree_size` leaves \
@@ -334,7 +335,13 @@ pub async fn receipt(
     let partner = partner.as_ref().map(|k| (k, "seals:read"));
     let (checkin, _) = readable_by(&app, token.as_deref(), user.as_ref(), partner, &id).await?;
     let tree_size = query.u64("tree_size")?;
-    Ok(crate::http::etag::json(&headers, &crate::transparency::receipt(&app, &checkin.id, tree_size).await?))
+    let receipt = crate::transparency::receipt(&app, &checkin.id, tree_size).await?;
+    if tree_size.is_some() && receipt.seals.is_empty() {
+        // A tree older than the check-in proves none of its seals: an empty receipt would look
+        // like a check-in without seals.
+        return Err(ApiError::malformed("tree_size", "tree_size: that tree is older than this check-in's first seal; give a larger tree_size"));
+    }
+    Ok(crate::http::etag::json(&headers, &receipt))
 }
 
 /// The receipt's compact text for its QR code (`HR1:` + Base45 of DEFLATE; see

@@ -28,6 +28,7 @@ impl FromRequestParts<App> for Admin {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"name": "Madrid PMS"}))]
+#[serde(deny_unknown_fields)]
 pub struct PartnerRequest {
     /// A name to recognise the partner by (unique).
     pub name: String,
@@ -36,6 +37,7 @@ pub struct PartnerRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"scopes": ["checkins:write", "checkins:read", "webhooks:manage", "seals:read"],
                           "jurisdictions": ["ES-M"], "rate_per_minute": 600}))]
+#[serde(deny_unknown_fields)]
 pub struct KeyRequest {
     /// Among `checkins:write`, `checkins:read`, `webhooks:manage`, `seals:read`.
     pub scopes: Vec<String>,

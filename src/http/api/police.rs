@@ -131,6 +131,7 @@ pub async fn queue(State(app): State<App>, Officer(officer): Officer, Query(para
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AccessRequest {
     /// Why the record is opened (the short list).
     pub reason: Option<AccessReason>,
@@ -193,6 +194,7 @@ pub async fn access(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResolutionRequest {
     pub outcome: Option<Resolution>,
     /// For the police only: never sealed, never shown to the landlord; stored encrypted.
@@ -227,6 +229,7 @@ pub async fn resolve(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ExportRequest {
     pub reason: Option<AccessReason>,
     #[serde(default)]

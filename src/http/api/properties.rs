@@ -14,6 +14,7 @@ use crate::http::extract::ApiJson;
 use crate::store::Property;
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewProperty {
     /// A name the landlord recognises, e.g. "Flat 3B".
     pub name: Option<String>,

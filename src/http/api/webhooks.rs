@@ -17,12 +17,14 @@ use crate::webhooks::{signing, target};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"url": "https://pms.example/hospes/webhooks"}))]
+#[serde(deny_unknown_fields)]
 pub struct EndpointRequest {
     /// Where to `POST` the events: an absolute `https` (or `http`) URL, no credentials in it.
     pub url: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EndpointUpdate {
     /// A new URL.
     #[serde(default)]
@@ -65,6 +67,7 @@ impl EndpointView {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"event_id": "msg_0193a1f28d007abc8def0123456789ab"}))]
+#[serde(deny_unknown_fields)]
 pub struct RedeliverRequest {
     /// The `webhook-id` of the event to send again.
     pub event_id: String,

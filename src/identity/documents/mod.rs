@@ -244,6 +244,7 @@ pub struct NumberFields {
 
 /// One validation request: either `scheme` or `country` with `input`, or `mrz`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Request {
     /// A scheme name such as `cn.ric` or `es.dni` (see [`Scheme`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]

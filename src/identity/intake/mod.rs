@@ -309,10 +309,17 @@ fn phone_ok(phone: &str) -> bool {
     body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')')) && (6..=15).contains(&digits)
 }
 
-/// Whether `code` has the shape of an ISO 3166-2 subdivision code (`ES-M`, `CN-TJ`, `DE-BE`):
-/// an alpha-2 country code, a hyphen, one to three letters or digits. Shape only: an unknown
-/// subdivision of a known country is still a jurisdiction (it gets its country's profile).
+/// Whether `code` is an ISO 3166-2 subdivision code (`ES-M`, `CN-TJ`, `DE-BE`, `FR-75C`): an
+/// alpha-2 country code, a hyphen, one to three letters or digits, and a subdivision that exists
+/// in ISO 3166-2 (the `rust_iso3166` crate's list). A property's jurisdiction decides which police
+/// see its flagged check-ins, so a mistyped one (`ES-MM`) would hide them from everyone: it is
+/// refused rather than accepted by its shape.
 pub fn is_jurisdiction_code(code: &str) -> bool {
+    is_jurisdiction_shape(code) && crate::identity::countries::is_subdivision(code)
+}
+
+/// Whether `code` has the shape of an ISO 3166-2 code (`CC-SSS`, upper case), known or not.
+fn is_jurisdiction_shape(code: &str) -> bool {
     match code.split_once('-') {
         Some((country, sub)) => {
             country.len() == 2

@@ -39,7 +39,10 @@ async fn an_admin_issues_a_key_shown_once_that_works_until_revoked() {
 
     let revoke = format!("/v1/admin/partner-keys/{}/revoke", created["id"].as_str().unwrap());
     assert_eq!(post(&app, &token, &revoke, &json!({})).await.status(), 204);
-    assert_problem(get(&app, &key, "/v1/checkins").await, 401, "unauthorized").await;
+    let refused = get(&app, &key, "/v1/checkins").await;
+    assert_eq!(refused.headers()["www-authenticate"], "Bearer error=\"invalid_token\"", "RFC 6750 §3.1");
+    let problem = assert_problem(refused, 401, "invalid_api_key").await;
+    assert!(problem["detail"].as_str().unwrap().contains("revoked"), "{problem}");
     assert_problem(post(&app, &token, &revoke, &json!({})).await, 404, "not_found").await;
 }
 
