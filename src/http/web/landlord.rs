@@ -174,11 +174,6 @@ struct PropertyPage {
     checkins: Vec<CheckinLine>,
 }
 
-/// "2026-12-01 14:00 → 2026-12-04 11:00" in the property's own offset.
-pub fn stay_text(c: &CheckinRecord) -> String {
-    format!("{} → {}", c.stay.check_in.format("%Y-%m-%d %H:%M"), c.stay.check_out.format("%Y-%m-%d %H:%M"))
-}
-
 /// The stay in the reader's language, in the property's own offset.
 pub fn stay_in(lang: &Lang, c: &CheckinRecord) -> String {
     format!("{} → {}", lang.datetime(&c.stay.check_in), lang.datetime(&c.stay.check_out))
@@ -187,20 +182,6 @@ pub fn stay_in(lang: &Lang, c: &CheckinRecord) -> String {
 /// A status in the reader's language (`status-<status>`).
 pub fn status_in(lang: &Lang, status: crate::domain::CheckinStatus) -> String {
     lang.t(&format!("status-{}", status.as_str()))
-}
-
-/// The status label of the police workspace (English).
-pub fn status_label(status: crate::domain::CheckinStatus) -> &'static str {
-    use crate::domain::CheckinStatus as S;
-    match status {
-        S::Submitted => "Submitted",
-        S::Checking => "Checking",
-        S::Verified => "Verified",
-        S::Flagged => "Flagged",
-        S::Resolved => "Resolved",
-        S::CheckedOut => "Checked out",
-        S::Purged => "Erased",
-    }
 }
 
 pub async fn property(State(app): State<App>, lang: Lang, landlord: WebLandlord, Path(id): Path<String>) -> Response {
