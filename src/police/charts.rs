@@ -88,6 +88,12 @@ impl Chart {
     }
 }
 
+/// The width of `text` at the charts' 11 px sans-serif, estimated from above: 6 px a character,
+/// 11 px for a wide (CJK) one.
+fn text_width(text: &str) -> i64 {
+    text.chars().map(|c| if (c as u32) >= 0x1100 { 11 } else { 6 }).sum()
+}
+
 /// A round axis maximum at or above `max` (1, 2, 4, 8 × 10^n: quarters stay whole).
 fn nice_max(max: usize) -> i64 {
     let max = max.max(1) as i64;
@@ -175,8 +181,15 @@ pub fn daily(lang: &Lang, days: &[DayStat]) -> Chart {
 
 /// Flags by reason: total in the window (light) and open now (solid), coloured by severity.
 pub fn by_reason(lang: &Lang, stats: &[ReasonStat]) -> Chart {
-    let (label_w, top, row_h, bar_max) = (170, 8, 26, 220);
-    let width = label_w + bar_max + 70;
+    let (top, row_h, bar_max) = (8, 26, 220);
+    // Room for the longest label and figures in this language (Spanish ones run longer).
+    let labels: Vec<String> = stats.iter().map(|s| reason_label(lang, s.reason)).collect();
+    let figures: Vec<String> = stats
+        .iter()
+        .map(|s| lang.t_with("chart-reasons-figures", &[("total", lang.number(s.total).into()), ("open", lang.number(s.open).into())]))
+        .collect();
+    let label_w = labels.iter().map(|l| text_width(l)).max().unwrap_or(0).max(154) + 16;
+    let width = label_w + bar_max + figures.iter().map(|f| text_width(f)).max().unwrap_or(0).max(54) + 16;
     let height = top * 2 + row_h * stats.len().max(1) as i64;
     let mut chart = Chart::new(&lang.t("chart-reasons-title"), width, height);
     let max = stats.iter().map(|s| s.total.max(s.open)).max().unwrap_or(0).max(1) as i64;
@@ -186,15 +199,14 @@ pub fn by_reason(lang: &Lang, stats: &[ReasonStat]) -> Chart {
     for (i, s) in stats.iter().enumerate() {
         let y = top + row_h * i as i64;
         let colour = severity_colour(s.reason.severity());
-        chart.text(label_w - 8, y + 16, "end", reason_label(lang, s.reason));
+        chart.text(label_w - 8, y + 16, "end", labels[i].clone());
         let total_w = (s.total as i64 * bar_max / max).max(if s.total > 0 { 2 } else { 0 });
         let open_w = (s.open as i64 * bar_max / max).max(if s.open > 0 { 2 } else { 0 });
         let (total, open) = (s.total as i64, s.open as i64);
         let title = lang.count_figure("chart-reasons-total", total);
         chart.rects.push(Rect { x: label_w, y: y + 4, w: total_w, h: 16, fill: CHECKIN_COLOUR, title });
         chart.rects.push(Rect { x: label_w, y: y + 8, w: open_w, h: 8, fill: colour, title: lang.count_figure("chart-reasons-open", open) });
-        let figures = lang.t_with("chart-reasons-figures", &[("total", lang.number(total).into()), ("open", lang.number(open).into())]);
-        chart.text(label_w + total_w.max(open_w) + 6, y + 16, "start", figures);
+        chart.text(label_w + total_w.max(open_w) + 6, y + 16, "start", figures[i].clone());
     }
     chart
 }
