@@ -5,6 +5,9 @@
 language-name = English
 format-date = %-d %b %Y
 format-datetime = %-d %b %Y, %H:%M
+format-datetime-seconds = %-d %b %Y, %H:%M:%S
+format-day-month = %-d %b
+list-separator = {", "}
 skip-to-content = Skip to the content
 language-switch = Language
 hint-wrap = ({ $hint })
@@ -254,7 +257,7 @@ verify-ok = { $count ->
 }
 verify-logged = { $count ->
     [one] The newest seal is included in the public transparency log (a tree of 1 seal), and the log has not been rewritten since.
-   *[other] The newest seal is included in the public transparency log (a tree of { $count } seals), and the log has not been rewritten since.
+   *[other] The newest seal is included in the public transparency log (a tree of { $figure } seals), and the log has not been rewritten since.
 }
 verify-log-rewritten = Warning: the transparency log no longer starts with the tree this receipt was proven in.
 verify-key = Key id:
@@ -268,3 +271,17 @@ problem-internal-title = Something went wrong
 problem-internal = Something went wrong on our side. Please try again.
 problem-unavailable-title = Service unavailable
 problem-unavailable = The service is busy or a part of it is unreachable. Please try again in a minute.
+
+## The printable receipt
+print-checkin = Check-in
+print-qr-alt = QR code of the sealed receipt
+print-qr-holds = The code holds the whole receipt: every seal, the newest seal's place in the transparency log, and the log's signed checkpoint.
+print-qr-check-offline = {" "}Anyone can check it offline with
+print-qr-check-upload = {""}, or by uploading a photo of it to
+print-qr-check-end = .
+print-qr-too-large = This receipt is too large for a QR code; download it as JSON instead.
+print-seals = Seals
+print-leaf = leaf { $index }
+print-log = Transparency log { $origin }, tree size { $size }, root
+print-public-keys = Public keys:
+print-checkpoint = Checkpoint:

@@ -3,6 +3,9 @@
 language-name = Español
 format-date = %-d/%-m/%Y
 format-datetime = %-d/%-m/%Y %H:%M
+format-datetime-seconds = %-d/%-m/%Y %H:%M:%S
+format-day-month = %-d/%-m
+list-separator = {", "}
 skip-to-content = Ir al contenido
 language-switch = Idioma
 hint-wrap = ({ $hint })
@@ -252,7 +255,7 @@ verify-ok = { $count ->
 }
 verify-logged = { $count ->
     [one] El sello más reciente está incluido en el registro público de transparencia (un árbol de 1 sello), y el registro no se ha reescrito desde entonces.
-   *[other] El sello más reciente está incluido en el registro público de transparencia (un árbol de { $count } sellos), y el registro no se ha reescrito desde entonces.
+   *[other] El sello más reciente está incluido en el registro público de transparencia (un árbol de { $figure } sellos), y el registro no se ha reescrito desde entonces.
 }
 verify-log-rewritten = Atención: el registro de transparencia ya no empieza por el árbol en el que se probó este justificante.
 verify-key = Id. de clave:
@@ -266,3 +269,17 @@ problem-internal-title = Algo ha fallado
 problem-internal = Algo ha fallado por nuestra parte. Vuelva a intentarlo.
 problem-unavailable-title = Servicio no disponible
 problem-unavailable = El servicio está ocupado o una parte no responde. Vuelva a intentarlo dentro de un minuto.
+
+## El justificante imprimible
+print-checkin = Registro
+print-qr-alt = Código QR del justificante sellado
+print-qr-holds = El código contiene el justificante completo: todos los sellos, la posición del sello más reciente en el registro de transparencia y el punto de control firmado de ese registro.
+print-qr-check-offline = {" "}Cualquier persona puede comprobarlo sin conexión con
+print-qr-check-upload = {""} o subiendo una foto del código a
+print-qr-check-end = .
+print-qr-too-large = Este justificante es demasiado extenso para un código QR; descárguelo en formato JSON.
+print-seals = Sellos
+print-leaf = hoja { $index }
+print-log = Registro de transparencia { $origin }, tamaño del árbol { $size }, raíz
+print-public-keys = Claves públicas:
+print-checkpoint = Punto de control:

@@ -3,6 +3,9 @@
 language-name = 中文（简体）
 format-date = %Y年%-m月%-d日
 format-datetime = %Y年%-m月%-d日 %H:%M
+format-datetime-seconds = %Y年%-m月%-d日 %H:%M:%S
+format-day-month = %-m月%-d日
+list-separator = 、
 skip-to-content = 跳到正文
 language-switch = 语言
 hint-wrap = （{ $hint }）
@@ -229,7 +232,7 @@ sign-scan = 扫码登记入住
 ## 核验回执
 verify-title = 核验回执
 verify-ok = 全部 { $count } 个电子印章均有效：由本服务的密钥签署，未被篡改，顺序正确。
-verify-logged = 最新的电子印章已收录在公开的透明日志中（共 { $count } 个印章的树），此后日志未被改写。
+verify-logged = 最新的电子印章已收录在公开的透明日志中（共 { $figure } 个印章的树），此后日志未被改写。
 verify-log-rewritten = 警告：透明日志的开头已不再是证明此回执时的那棵树。
 verify-key = 密钥 ID：
 verify-failed = 回执核验未通过。
@@ -242,3 +245,17 @@ problem-internal-title = 出错了
 problem-internal = 我们这边出了问题。请重试。
 problem-unavailable-title = 服务暂不可用
 problem-unavailable = 服务繁忙或部分功能无法访问。请一分钟后再试。
+
+## 可打印的回执
+print-checkin = 入住登记
+print-qr-alt = 已盖章回执的二维码
+print-qr-holds = 此二维码包含完整的回执：全部电子印章、最新印章在透明日志中的位置，以及该日志的签名检查点。
+print-qr-check-offline = 任何人都可以离线使用
+print-qr-check-upload = {""} 进行核验，也可以将二维码的照片上传至
+print-qr-check-end = {""} 进行核验。
+print-qr-too-large = 此回执内容过多，无法生成二维码；请下载 JSON 格式的回执。
+print-seals = 电子印章
+print-leaf = 叶节点 { $index }
+print-log = 透明日志 { $origin }，树大小 { $size }，根哈希
+print-public-keys = 公钥：
+print-checkpoint = 检查点：

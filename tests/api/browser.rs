@@ -69,11 +69,20 @@ async fn browser_an_officer_signs_in_with_a_totp_code_opens_a_flagged_checkin_wi
     c.goto(&app.url("/police/dashboard")).await.unwrap();
     c.wait().for_element(Locator::Css("svg.chart")).await.unwrap();
     std::fs::write(shots.join("police-dashboard.png"), c.screenshot().await.unwrap()).unwrap();
+    // The same workspace in Spanish (the switch) and the record in Chinese.
+    c.goto(&app.url("/police/dashboard?lang=es")).await.unwrap();
+    c.wait().for_element(Locator::Css("svg.chart")).await.unwrap();
+    assert!(c.source().await.unwrap().contains("Registros y alertas por día"));
+    std::fs::write(shots.join("police-dashboard-es.png"), c.screenshot().await.unwrap()).unwrap();
+    c.goto(&app.url(&format!("/police/checkins/{}?lang=zh-CN", s.stolen_madrid))).await.unwrap();
+    c.wait().for_element(Locator::Css("span.resolution")).await.unwrap();
+    assert_eq!(c.find(Locator::Css("span.resolution")).await.unwrap().text().await.unwrap(), "已确认");
+    std::fs::write(shots.join("police-checkin-zh.png"), c.screenshot().await.unwrap()).unwrap();
     c.goto(&app.url("/police/queue")).await.unwrap();
     c.wait().for_element(Locator::Id("open-count")).await.unwrap();
     c.client.clone().close().await.unwrap();
     drop(driver);
-    for name in ["police-queue.png", "police-checkin.png", "police-dashboard.png"] {
+    for name in ["police-queue.png", "police-checkin.png", "police-dashboard.png", "police-dashboard-es.png", "police-checkin-zh.png"] {
         assert!(std::fs::metadata(shots.join(name)).unwrap().len() > 10_000, "{name} has content");
     }
 }

@@ -277,6 +277,12 @@ async fn browser_a_landlord_and_a_chinese_speaking_tenant_check_in_on_phones_and
     eprint!("{report}");
     std::fs::write(shots.join("first-render.txt"), report).unwrap();
 
+    // The tenant's printable receipt, in Chinese like the rest.
+    tenant.goto(&format!("{receipt_url}/print")).await.unwrap();
+    wait_for(&tenant, "main h1").await;
+    assert_eq!(tenant.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap(), "已盖章的回执");
+    check_page(&tenant, "tenant-6-receipt-print-zh", &mut violations).await;
+
     // The landlord photographs a tenant's identity QR: a HEIC file is refused before upload...
     landlord.goto(&property_url).await.unwrap();
     wait_for(&landlord, "#scan-form").await;

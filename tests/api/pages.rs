@@ -341,3 +341,73 @@ async fn the_receipt_pages_qr_code_holds_the_compact_receipt_that_the_service_ve
     assert_eq!(report["valid"], true, "{report}");
     assert_eq!(report["seals"].as_array().unwrap().len(), 2);
 }
+
+/// Whether `html` holds a time in RFC 3339's machine form (`2026-12-01T14:00`), which no page
+/// shows a reader.
+fn has_rfc3339_time(html: &str) -> bool {
+    let b = html.as_bytes();
+    b.windows(13).any(|w| {
+        w[..4].iter().all(u8::is_ascii_digit) && w[4] == b'-' && w[7] == b'-' && w[10] == b'T' && w[11..13].iter().all(u8::is_ascii_digit)
+    })
+}
+
+#[tokio::test]
+async fn the_printable_receipt_is_in_the_readers_language_with_the_locales_dates_and_figures() {
+    let app = TestApp::spawn().await;
+    let (cookie, _, cid, _, receipt) = scene(&app).await;
+    let print = format!("{receipt}/print");
+    let html = app.client.get(app.url(&print)).header("accept-language", "es-ES,es;q=0.9").send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<html lang=\"es\">") && html.contains("Justificante sellado") && html.contains("Registro de transparencia"), "{html}");
+    assert!(html.contains("Verificado") && html.contains("Cualquier persona puede comprobarlo sin conexión con <code>hospes verify</code>"), "{html}");
+    for english in ["Transparency log", "Seals</h2>", "Download the receipt", "Anyone can check it"] {
+        assert!(!html.contains(english), "English left: {english}");
+    }
+    assert!(!has_rfc3339_time(&html) && html.contains(" UTC</small>"), "seal times in the locale's format: {html}");
+
+    // The landlord's printable receipt, switched to Chinese.
+    let (status, html) = page(&app, &format!("/checkins/{cid}/print?lang=zh-CN"), Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("已盖章的回执") && html.contains("透明日志") && html.contains("树大小"), "{html}");
+    assert!(html.contains("已核验") && !html.contains("Transparency log") && !has_rfc3339_time(&html));
+
+    // English stays English.
+    let (_, html) = page(&app, &format!("/checkins/{cid}/print"), Some(&cookie)).await;
+    assert!(html.contains("Transparency log") && html.contains("tree size") && html.contains("Verified"));
+}
+
+#[tokio::test]
+async fn guests_are_listed_in_the_collation_order_of_the_pages_language() {
+    let app = TestApp::spawn().await;
+    let cookie = sign_in(&app, "l@example.com").await;
+    let token = app.login("l@example.com", PASSWORD).await.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let property = app.madrid_property(&token).await;
+    // Three adults with valid documents, renamed: declared Oliva, Ñúñez, Nuño. Code points would
+    // put Ñ after O; Spanish puts Ñ between N and O; English reads Ñ as N (so Ñúñez < Nuño).
+    let adults = population().people.iter().filter(|p| {
+        serde_json::to_value(p.truth.document_status).unwrap() == "valid" && p.person.birth_date.format("%Y").to_string().as_str() < "2000"
+    });
+    let names = [("Carmen", "Oliva"), ("Ana", "Ñúñez"), ("Luis", "Nuño")];
+    let persons: Vec<Value> = adults
+        .zip(names)
+        .map(|(p, (given, family))| {
+            let mut person = person_json(p);
+            person["given_names"] = given.into();
+            person["family_name"] = family.into();
+            person["second_family_name"] = "Ruiz".into();
+            person
+        })
+        .collect();
+    let body = serde_json::json!({"property_id": property["id"], "stay": stay_json(), "persons": persons, "contact": {"phone": "+34 600 000 000"}});
+    let resp = app.submit_checkin(Some(&token), &body).await;
+    assert_eq!(resp.status(), 202, "{}", resp.text().await.unwrap());
+    let id = resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let order = |html: &str| {
+        let mut at: Vec<(usize, &str)> = ["Carmen Oliva Ruiz", "Ana Ñúñez Ruiz", "Luis Nuño Ruiz"].iter().map(|n| (html.find(&format!("<li>{n}</li>")).expect(n), *n)).collect();
+        at.sort();
+        at.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+    };
+    let (_, html) = page(&app, &format!("/checkins/{id}?lang=es"), Some(&cookie)).await;
+    assert_eq!(order(&html), ["Luis Nuño Ruiz", "Ana Ñúñez Ruiz", "Carmen Oliva Ruiz"]);
+    let (_, html) = page(&app, &format!("/checkins/{id}?lang=en"), Some(&cookie)).await;
+    assert_eq!(order(&html), ["Ana Ñúñez Ruiz", "Luis Nuño Ruiz", "Carmen Oliva Ruiz"]);
+}

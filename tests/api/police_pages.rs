@@ -275,3 +275,112 @@ async fn an_admin_creates_an_account_resets_its_factor_and_disables_it_on_the_ad
     assert_eq!(status, 200);
     assert!(html.contains("Intact.") && html.contains("factor.reset") && html.contains("account.disabled"));
 }
+
+/// A GET with the officer's session and `Accept-Language` (and any cookie beside the session).
+async fn get_in(app: &TestApp, path: &str, cookie: &str, accept_language: &str) -> (u16, String) {
+    let resp = app.client.get(app.url(path)).header("cookie", cookie).header("accept-language", accept_language).send().await.unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_officer_whose_browser_asks_for_spanish_works_in_spanish_and_the_switch_gives_chinese() {
+    let app = TestApp::spawn().await;
+    let s = scene(&app).await;
+    let officer = enrolled(&app, Role::Police, "agente@example.com", &["ES-M"]).await;
+
+    // The sign-in page follows Accept-Language before any session.
+    let resp = app.client.get(app.url("/police/login")).header("accept-language", "es-ES,es;q=0.9").send().await.unwrap();
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("<html lang=\"es\">") && html.contains("Policía y administración") && html.contains("Código de su aplicación de autenticación"));
+    assert!(!html.contains("Police and administrators") && !html.contains("<script"), "no English, no script");
+    let cookie = sign_in(&app, &officer).await;
+
+    // The queue: headings, reasons, filters and figures in Spanish; the CSRF token still there.
+    let (status, html) = get_in(&app, "/police/queue", &cookie, "es-ES,es;q=0.9").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Registros con alerta pendientes de revisión") && html.contains("documento extraviado o sustraído"), "{html}");
+    assert!(html.contains("primero la alerta más antigua") && html.contains("Descargar CSV") && html.contains("Con alerta"));
+    for english in ["Flagged check-ins awaiting review", "oldest flag first", "Download CSV", "document lost or stolen", "Review</a>"] {
+        assert!(!html.contains(english), "English left: {english}");
+    }
+    let csrf = hidden(&html, "csrf");
+    assert!(!csrf.is_empty());
+
+    // The check-in: asked for a reason in Spanish; a missing reason is explained in Spanish.
+    let path = format!("/police/checkins/{}", s.stolen_madrid);
+    let (_, html) = get_in(&app, &path, &cookie, "es").await;
+    assert!(html.contains("¿Por qué abre este registro?") && html.contains("Revisión de la alerta (trabajo de bandeja)"), "{html}");
+    let resp = app
+        .client
+        .post(app.url(&format!("{path}/open")))
+        .header("cookie", cookie.as_str())
+        .header("accept-language", "es")
+        .form(&[("csrf", csrf.as_str()), ("reason_code", ""), ("reason_text", "Revisión semanal")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    assert!(resp.text().await.unwrap().contains("Seleccione el motivo por el que abre este registro."));
+    // Without the CSRF token nothing opens, in any language.
+    let resp = app
+        .client
+        .post(app.url(&format!("{path}/open")))
+        .header("cookie", cookie.as_str())
+        .header("accept-language", "es")
+        .form(&[("reason_code", "queue_review"), ("reason_text", "Revisión semanal")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    let open = [("csrf", csrf.as_str()), ("reason_code", "queue_review"), ("reason_text", "Revisión semanal")];
+    assert_eq!(post(&app, &format!("{path}/open"), &cookie, &open).await.status(), 303);
+    let (_, html) = get_in(&app, &path, &cookie, "es").await;
+    assert!(html.contains("Fecha de nacimiento") && html.contains("Declarado") && html.contains("Huésped 1: documento extraviado o sustraído"), "{html}");
+    assert!(html.contains("Sellar la resolución") && html.contains("verificado"));
+    let birth = person_with("lost_or_stolen", None).person.birth_date;
+    assert!(html.contains(&birth.format("%-d/%-m/%Y").to_string()), "the birth date in the Spanish format");
+
+    // The dashboard: Spanish titles, charts drawn on the server.
+    let (_, html) = get_in(&app, "/police/dashboard", &cookie, "es").await;
+    assert!(html.contains("Registros y alertas por día") && html.contains("Alertas por motivo") && html.contains("últimos 30 días"));
+    assert_eq!(html.matches("<svg").count(), 3);
+
+    // The switch: Chinese, remembered in the `lang` cookie, over Accept-Language.
+    let resp = app.client.get(app.url("/police/queue?lang=zh-CN")).header("cookie", cookie.as_str()).header("accept-language", "es").send().await.unwrap();
+    assert!(resp.headers()["set-cookie"].to_str().unwrap().starts_with("lang=zh-CN;"));
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("待复核的已标记入住登记") && html.contains("证件已报失或被盗"), "{html}");
+    let (_, html) = get_in(&app, &path, &format!("{cookie}; lang=zh-CN"), "es").await;
+    assert!(html.contains("出生日期") && html.contains("申报内容") && !html.contains("Fecha de nacimiento"), "{html}");
+    // The switch on a page shown after a POST links to the form's address: a GET there goes
+    // back to the check-in.
+    let resp = app.client.get(app.url(&format!("{path}/open?lang=es"))).header("cookie", cookie.as_str()).send().await.unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()["location"], path.as_str());
+}
+
+#[tokio::test]
+async fn the_admin_pages_and_the_enrolment_link_speak_the_admins_language() {
+    let app = TestApp::spawn().await;
+    let admin = enrolled(&app, Role::Admin, "admin@example.com", &[]).await;
+    let cookie = sign_in(&app, &admin).await;
+    let (_, html) = get_in(&app, "/admin", &cookie, "es").await;
+    assert!(html.contains("Cuentas y demarcaciones") && html.contains("Restablecer el segundo factor") && !html.contains("Accounts and jurisdictions"));
+    let csrf = hidden(&html, "csrf");
+    let resp = app
+        .client
+        .post(app.url("/admin/accounts"))
+        .header("cookie", cookie.as_str())
+        .header("accept-language", "zh-CN")
+        .form(&[("csrf", csrf.as_str()), ("email", "new@example.com"), ("role", "police"), ("jurisdictions", "ES-M")])
+        .send()
+        .await
+        .unwrap();
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("已创建账户 new@example.com") && html.contains("/police/enrol/hen_"), "{html}");
+    let link = html.split("/police/enrol/").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let (_, html) = get_in(&app, &format!("/police/enrol/{link}"), "", "zh-CN").await;
+    assert!(html.contains("设置您的第二重验证") && html.contains("设置密码"), "{html}");
+    let (_, html) = get_in(&app, "/admin/audit", &cookie, "es").await;
+    assert!(html.contains("Íntegro.") && html.contains("entradas encadenadas") && html.contains("Hora (UTC)"), "{html}");
+}

@@ -100,7 +100,7 @@ async fn the_receipt_qr_code_carries_a_receipt_that_verifies_from_its_text_and_f
     // The tenant's printable receipt shows the code.
     let tenant = accepted["receipt_token"].as_str().unwrap();
     let page = app.client.get(app.url(&format!("/r/{tenant}/print"))).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains(&format!("/r/{tenant}/receipt.svg")) && page.contains("verified"), "{page}");
+    assert!(page.contains(&format!("/r/{tenant}/receipt.svg")) && page.contains("<strong>Verified</strong>"), "{page}");
     let svg = app.client.get(app.url(&format!("/r/{tenant}/receipt.svg"))).send().await.unwrap();
     assert_eq!(svg.status(), 200);
 }

@@ -8,7 +8,10 @@
 //!
 //! Dates and times are formatted with chrono patterns that each locale's file defines
 //! (`format-date`, `format-datetime`), so a locale chooses its own order and separators; counts go
-//! through Fluent's plural rules of the locale. No personal data passes through this module's
+//! through Fluent's plural rules of the locale. Other figures (sizes, indices, durations, chart
+//! axes) are formatted with ICU4X's `DecimalFormatter` (CLDR grouping and separators: 1,234,567.5
+//! in English, 1.234.567,5 in Spanish), and lists of names are ordered with ICU4X's collator for
+//! the page's language ([`Lang::sort_by_name`]). No personal data passes through this module's
 //! logs (it logs nothing).
 
 use std::borrow::Cow;
@@ -116,6 +119,13 @@ impl Lang {
         self.t_with(key, &[("count", FluentValue::from(*count.borrow()))])
     }
 
+    /// The message `key` with a count that chooses the plural form (`$count`) and is also shown
+    /// as a figure in the locale's grouping (`$figure`: "a tree of 1,234,567 seals").
+    pub fn count_figure(&self, key: &str, count: impl std::borrow::Borrow<i64>) -> String {
+        let n = *count.borrow();
+        self.t_with(key, &[("count", FluentValue::from(n)), ("figure", FluentValue::from(self.number(n)))])
+    }
+
     /// The hint message `key` in the locale's parentheses (`hint-wrap`: "(…)", "（…）").
     pub fn hint(&self, key: &str) -> String {
         self.t1("hint-wrap", "hint", &self.t(key))
@@ -137,6 +147,53 @@ impl Lang {
         Tz::Offset: std::fmt::Display,
     {
         t.format(&self.t("format-datetime")).to_string()
+    }
+
+    /// The ICU4X locale of this language (its tag; `und`, the root locale, if ICU4X rejects it).
+    fn icu_locale(&self) -> icu_locale_core::Locale {
+        icu_locale_core::Locale::try_from_str(&self.tag()).unwrap_or(icu_locale_core::Locale::UNKNOWN)
+    }
+
+    /// A figure in the locale's digits, grouping and decimal separator (CLDR, through ICU4X's
+    /// compiled data): `1,234,567.5` in English, `1.234.567,5` in Spanish. Counts that choose
+    /// a plural form go through [`Lang::count`] instead.
+    pub fn number(&self, n: impl Into<icu_decimal::input::Decimal>) -> String {
+        self.decimal(&n.into())
+    }
+
+    /// A decimal written in Rust's own notation (`"1234567.5"`), in the locale's notation; text
+    /// that is not a decimal comes back unchanged.
+    pub fn number_str(&self, n: &str) -> String {
+        match icu_decimal::input::Decimal::try_from_str(n) {
+            Ok(d) => self.decimal(&d),
+            Err(_) => n.to_owned(),
+        }
+    }
+
+    fn decimal(&self, d: &icu_decimal::input::Decimal) -> String {
+        match icu_decimal::DecimalFormatter::try_new(self.icu_locale().into(), Default::default()) {
+            Ok(f) => f.format_to_string(d),
+            Err(_) => d.to_string(),
+        }
+    }
+
+    /// Sorts `items` by the name `name` gives each, in this language's collation order (ICU4X's
+    /// collator with CLDR's tailoring: Spanish puts ñ after n, Chinese orders Han names by
+    /// pinyin). Every page that lists persons or names orders them with this one function.
+    pub fn sort_by_name<T>(&self, items: &mut [T], name: impl Fn(&T) -> String) {
+        match icu_collator::CollatorBorrowed::try_new(self.icu_locale().into(), Default::default()) {
+            Ok(collator) => items.sort_by(|a, b| collator.compare(&name(a), &name(b))),
+            Err(_) => items.sort_by_cached_key(|item| name(item)),
+        }
+    }
+
+    /// A date and time to the second, in the locale's `format-datetime-seconds` pattern (the
+    /// police workspace's seals and audit entries).
+    pub fn datetime_seconds<Tz: chrono::TimeZone>(&self, t: &chrono::DateTime<Tz>) -> String
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        t.format(&self.t("format-datetime-seconds")).to_string()
     }
 
     /// A field error in this language: the message `error-<form field>-<code>`, else
@@ -179,6 +236,17 @@ pub fn full_name(p: &crate::domain::Person) -> String {
         return format!("{}{}", p.family_name, p.given_names);
     }
     [Some(p.given_names.as_str()), Some(p.family_name.as_str()), p.second_family_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The key a list of persons is ordered by (with [`Lang::sort_by_name`]): family name, second
+/// family name, given names, as lists of persons in registers are.
+pub fn listing_name(p: &crate::domain::Person) -> String {
+    [Some(p.family_name.as_str()), p.second_family_name.as_deref(), Some(p.given_names.as_str())]
         .into_iter()
         .flatten()
         .filter(|s| !s.is_empty())
@@ -272,5 +340,33 @@ mod tests {
         assert_eq!(Lang::exact("en").unwrap().count("guests", 1), "1 guest");
         assert_eq!(Lang::exact("en").unwrap().count("guests", 3), "3 guests");
         assert_eq!(Lang::exact("es").unwrap().count("guests", 2), "2 huéspedes");
+    }
+
+    #[test]
+    fn figures_use_the_locales_grouping_and_decimal_separator() {
+        let figure = |tag: &str| Lang::exact(tag).unwrap().number_str("1234567.5");
+        assert_eq!(figure("en"), "1,234,567.5");
+        assert_eq!(figure("es"), "1.234.567,5");
+        assert_eq!(figure("zh-CN"), "1,234,567.5");
+        let es = Lang::exact("es").unwrap();
+        assert_eq!(es.number(1_048_576u64), "1.048.576");
+        // CLDR: Spanish groups from five digits on (minimum grouping digits 2).
+        assert_eq!(es.number(4096i64), "4096");
+        assert_eq!(Lang::exact("en").unwrap().number(4096usize), "4,096");
+        assert_eq!(es.number_str("not a number"), "not a number");
+    }
+
+    #[test]
+    fn names_are_ordered_by_the_pages_collation() {
+        let sorted = |tag: &str, names: &[&str]| {
+            let mut list: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+            Lang::exact(tag).unwrap().sort_by_name(&mut list, |s| s.clone());
+            list
+        };
+        // Accents and case do not decide before the letters do; ñ follows n in Spanish.
+        assert_eq!(sorted("en", &["Zoë", "Émile", "adam"]), ["adam", "Émile", "Zoë"]);
+        assert_eq!(sorted("es", &["Ñúñez", "Nuñez", "Oliva", "Núñez"]), ["Nuñez", "Núñez", "Ñúñez", "Oliva"]);
+        // Chinese: by pinyin (李 lǐ, 王 wáng, 张 zhāng), not by code point.
+        assert_eq!(sorted("zh-CN", &["张伟", "王芳", "李娜"]), ["李娜", "王芳", "张伟"]);
     }
 }

@@ -174,11 +174,6 @@ struct PropertyPage {
     checkins: Vec<CheckinLine>,
 }
 
-/// "2026-12-01 14:00 → 2026-12-04 11:00" in the property's own offset.
-pub fn stay_text(c: &CheckinRecord) -> String {
-    format!("{} → {}", c.stay.check_in.format("%Y-%m-%d %H:%M"), c.stay.check_out.format("%Y-%m-%d %H:%M"))
-}
-
 /// The stay in the reader's language, in the property's own offset.
 pub fn stay_in(lang: &Lang, c: &CheckinRecord) -> String {
     format!("{} → {}", lang.datetime(&c.stay.check_in), lang.datetime(&c.stay.check_out))
@@ -187,20 +182,6 @@ pub fn stay_in(lang: &Lang, c: &CheckinRecord) -> String {
 /// A status in the reader's language (`status-<status>`).
 pub fn status_in(lang: &Lang, status: crate::domain::CheckinStatus) -> String {
     lang.t(&format!("status-{}", status.as_str()))
-}
-
-/// The status label of the police workspace (English).
-pub fn status_label(status: crate::domain::CheckinStatus) -> &'static str {
-    use crate::domain::CheckinStatus as S;
-    match status {
-        S::Submitted => "Submitted",
-        S::Checking => "Checking",
-        S::Verified => "Verified",
-        S::Flagged => "Flagged",
-        S::Resolved => "Resolved",
-        S::CheckedOut => "Checked out",
-        S::Purged => "Erased",
-    }
 }
 
 pub async fn property(State(app): State<App>, lang: Lang, landlord: WebLandlord, Path(id): Path<String>) -> Response {
@@ -369,7 +350,8 @@ pub struct CheckinPage {
     pub flags: Vec<String>,
     pub stay: String,
     pub persons: String,
-    /// For the landlord: the guests' full names, each in its own name's order.
+    /// For the landlord: the guests' full names, each in its own name's order, listed in the
+    /// page's collation order.
     pub guests: Vec<String>,
     pub seals: Vec<SealLine>,
     pub receipt_json: String,
@@ -392,16 +374,18 @@ pub struct CheckinPage {
     pub privacy: Option<super::tenant::TenantPrivacy>,
 }
 
-/// A printable receipt: its QR code, its seals and the checkpoint they are proven in.
+/// A printable receipt: its QR code, its seals and the checkpoint they are proven in, in the
+/// reader's language.
 #[derive(Template)]
 #[template(path = "receipt_print.html")]
 pub struct ReceiptPrintPage {
+    pub lang: Lang,
     pub back: String,
     pub checkin_id: String,
     pub qr_url: Option<String>,
     pub seals: Vec<PrintedSeal>,
-    pub origin: String,
-    pub tree_size: u64,
+    /// The transparency log's origin and tree size, in words.
+    pub log_text: String,
     pub root_hash: String,
     pub receipt_json: String,
 }
@@ -409,35 +393,52 @@ pub struct ReceiptPrintPage {
 pub struct PrintedSeal {
     pub event: String,
     pub time: String,
+    /// "leaf 1,234", or empty before the seal is in the log.
     pub leaf: String,
 }
 
 /// The printable receipt of a check-in; `qr_url` serves its QR code.
-pub async fn receipt_print_page(app: &App, checkin_id: &str, back: String, qr_url: String, receipt_json: String) -> Result<ReceiptPrintPage, ApiError> {
+pub async fn receipt_print_page(
+    app: &App,
+    lang: &Lang,
+    checkin_id: &str,
+    back: String,
+    qr_url: String,
+    receipt_json: String,
+) -> Result<ReceiptPrintPage, ApiError> {
     let receipt = checkins::receipt_of(app, checkin_id).await?;
     let qr = crate::seal::receipt_qr::encode(&receipt).is_ok().then_some(qr_url);
     let checkpoint = receipt.checkpoint.as_deref().unwrap_or_default();
     let mut lines = checkpoint.lines();
-    let (origin, tree_size, root_hash) = (lines.next().unwrap_or_default().to_owned(), lines.next().and_then(|l| l.parse().ok()).unwrap_or(0), lines.next().unwrap_or_default().to_owned());
+    let (origin, tree_size, root_hash) =
+        (lines.next().unwrap_or_default().to_owned(), lines.next().and_then(|l| l.parse::<u64>().ok()).unwrap_or(0), lines.next().unwrap_or_default().to_owned());
     let seals = receipt
         .seals
         .iter()
         .map(|s| {
             let payload = crate::seal::jws::parse(&s.jws).ok().and_then(|p| serde_json::from_slice::<crate::seal::payload::SealPayload>(&p.payload).ok());
+            let event = payload.as_ref().map(|p| lang.try_t(&format!("event-{}", p.event)).unwrap_or_else(|| p.event.clone())).unwrap_or_default();
+            let time = payload
+                .map(|p| match chrono::DateTime::parse_from_rfc3339(&p.time) {
+                    Ok(t) => format!("{} UTC", lang.datetime(&t.to_utc())),
+                    Err(_) => p.time,
+                })
+                .unwrap_or_default();
             PrintedSeal {
-                event: payload.as_ref().map(|p| p.event.clone()).unwrap_or_default(),
-                time: payload.map(|p| p.time).unwrap_or_default(),
-                leaf: s.log.as_ref().map(|l| l.leaf_index.to_string()).unwrap_or_else(|| "-".into()),
+                event,
+                time,
+                leaf: s.log.as_ref().map(|l| lang.t1("print-leaf", "index", &lang.number(l.leaf_index))).unwrap_or_default(),
             }
         })
         .collect();
-    Ok(ReceiptPrintPage { back, checkin_id: checkin_id.to_owned(), qr_url: qr, seals, origin, tree_size, root_hash, receipt_json })
+    let log_text = lang.t_with("print-log", &[("origin", origin.into()), ("size", lang.number(tree_size).into())]);
+    Ok(ReceiptPrintPage { lang: lang.clone(), back, checkin_id: checkin_id.to_owned(), qr_url: qr, seals, log_text, root_hash, receipt_json })
 }
 
 pub async fn receipt_print(State(app): State<App>, lang: Lang, landlord: WebLandlord, Path(id): Path<String>) -> Response {
     let result = async {
         let (c, _) = checkins::readable(&app, None, Some(&landlord.user), &id).await?;
-        receipt_print_page(&app, &c.id, format!("/checkins/{id}"), format!("/v1/checkins/{id}/receipt.svg"), format!("/v1/checkins/{id}/receipt")).await
+        receipt_print_page(&app, &lang, &c.id, format!("/checkins/{id}"), format!("/v1/checkins/{id}/receipt.svg"), format!("/v1/checkins/{id}/receipt")).await
     }
     .await;
     match result {
@@ -518,7 +519,8 @@ pub async fn checkin(State(app): State<App>, lang: Lang, landlord: WebLandlord, 
             receipt_json: format!("/v1/checkins/{id}/receipt"),
         };
         let can_check_out = c.status.apply(crate::domain::Event::CheckedOut).is_ok();
-        let guests = app.store.persons(&c.id).await?;
+        let mut guests = app.store.persons(&c.id).await?;
+        lang.sort_by_name(&mut guests, super::i18n::listing_name);
         let mut page = checkin_page(&app, &lang, c, "checkin-heading", links).await?;
         page.guests = guests.iter().map(super::i18n::full_name).collect();
         if can_check_out {

@@ -1,5 +1,5 @@
-//! Server-rendered pages for landlords and tenants (askama templates; progressive enhancement,
-//! no script required). Forms keep what was typed when something is wrong and name each field.
+//! Server-rendered pages for landlords, tenants, police officers and admins (askama templates;
+//! progressive enhancement, no script required), each in the reader's language ([`i18n`]). Forms keep what was typed when something is wrong and name each field.
 
 use std::collections::BTreeMap;
 
@@ -22,7 +22,7 @@ mod enrol;
 pub mod i18n;
 mod landlord;
 mod live;
-mod police;
+pub(crate) mod police;
 mod sign;
 mod tenant;
 mod verify;
@@ -58,10 +58,10 @@ pub fn router() -> axum::Router<App> {
         .route("/r/{token}/events", get(live::tenant_events))
         .route("/r/{token}/status.json", get(live::tenant_status))
         .route("/r/{token}/verify", get(verify::tenant))
-        .layer(axum::middleware::from_fn(i18n::remember_choice))
         .merge(police::router())
         .merge(enrol::router())
         .merge(admin::router())
+        .layer(axum::middleware::from_fn(i18n::remember_choice))
 }
 
 async fn stylesheet() -> Response {

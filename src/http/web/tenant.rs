@@ -68,8 +68,9 @@ pub(super) async fn by_receipt_token(app: &App, token: &str) -> Result<crate::st
 
 /// What the tenant's receipt page shows about their personal data.
 pub struct TenantPrivacy {
-    /// Per person: (label, value) lines.
-    pub persons: Vec<Vec<(String, String)>>,
+    /// Per person, in the page's collation order of their names: the guest number (as the
+    /// check-in declared them, which "accompanied by guest N" refers to) and (label, value) lines.
+    pub persons: Vec<(String, Vec<(String, String)>)>,
     pub contact: Vec<(String, String)>,
     /// Recipient, what, why, when.
     pub recipients: Vec<(String, String, String, String)>,
@@ -98,7 +99,7 @@ fn person_lines(lang: &Lang, p: &crate::domain::Person) -> Vec<(String, String)>
     }
     if let Some(g) = &p.guardian {
         let relationship = lang.try_t(&format!("relationship-{}", g.relationship)).unwrap_or_else(|| g.relationship.replace('_', " "));
-        let text = lang.t_with("privacy-accompanied-text", &[("number", ((g.person + 1) as i64).into()), ("relationship", relationship.into())]);
+        let text = lang.t_with("privacy-accompanied-text", &[("number", lang.number(g.person + 1).into()), ("relationship", relationship.into())]);
         lines.push((lang.t("privacy-accompanied"), text));
     }
     lines
@@ -125,7 +126,11 @@ fn tenant_privacy(lang: &Lang, export: &crate::privacy::export::PersonalDataExpo
     }
     let label = |r: &str| lang.try_t(&format!("recipient-{r}")).unwrap_or_else(|| r.to_owned());
     TenantPrivacy {
-        persons: export.persons.iter().map(|p| person_lines(lang, p)).collect(),
+        persons: {
+            let mut numbered: Vec<(usize, &crate::domain::Person)> = export.persons.iter().enumerate().collect();
+            lang.sort_by_name(&mut numbered, |(_, p)| super::i18n::listing_name(p));
+            numbered.into_iter().map(|(i, p)| (lang.number(i + 1), person_lines(lang, p))).collect()
+        },
         contact,
         recipients: export
             .recipients
@@ -183,7 +188,7 @@ pub async fn receipt_json(State(app): State<App>, Path(token): Path<String>) -> 
 pub async fn receipt_print(State(app): State<App>, lang: Lang, Path(token): Path<String>) -> Response {
     let result = async {
         let c = by_receipt_token(&app, &token).await?;
-        super::landlord::receipt_print_page(&app, &c.id, format!("/r/{token}"), format!("/r/{token}/receipt.svg"), format!("/r/{token}/receipt.json")).await
+        super::landlord::receipt_print_page(&app, &lang, &c.id, format!("/r/{token}"), format!("/r/{token}/receipt.svg"), format!("/r/{token}/receipt.json")).await
     }
     .await;
     match result {
