@@ -32,7 +32,11 @@ struct RequestError {
 /// Reads document requests (`{"scheme"|"country", "input"}` or `{"mrz"}`) and writes one
 /// [`Verdict`] per line, judged as of `as_of`. Returns the number of lines answered.
 pub fn documents_validate_jsonl(reader: impl BufRead, mut writer: impl Write, as_of: NaiveDate) -> io::Result<usize> {
-    each_line(reader, &mut writer, |value| {
+    each_line(reader, &mut writer, |mut value| {
+        // `id` is the line's, copied to its answer; every other unknown field is an error.
+        if let Some(object) = value.as_object_mut() {
+            object.remove("id");
+        }
         let request: Request = serde_json::from_value(value).map_err(|e| e.to_string())?;
         let verdict: Verdict = documents::validate(&request, as_of);
         Ok(serde_json::to_value(verdict).expect("verdicts serialise"))
@@ -88,6 +92,12 @@ mod tests {
         assert_eq!(lines[0]["valid"], true);
         assert_eq!(lines[1]["request_error"], "invalid_json");
         assert_eq!(lines[2]["valid"], false);
+        // A misspelt field is an error of its line, not silently ignored.
+        let mut out = Vec::new();
+        documents_validate_jsonl("{\"id\": 1, \"scheme\": \"es.dni\", \"inptu\": \"1\"}\n".as_bytes(), &mut out, as_of).unwrap();
+        let line: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!((line["id"].clone(), line["request_error"].clone()), (serde_json::json!(1), serde_json::json!("invalid_json")));
+        assert!(line["message"].as_str().unwrap().contains("inptu"), "{line}");
     }
 
     #[test]
