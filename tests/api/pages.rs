@@ -4,10 +4,27 @@ use serde_json::Value;
 
 use crate::helpers::*;
 
+/// The sign-in form's token and the cookie that carries it (`name=value`), as a browser gets them.
+async fn login_form(app: &TestApp) -> (String, String) {
+    let resp = app.client.get(app.url("/login")).send().await.unwrap();
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("Path=/login") && cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"), "{cookie}");
+    let html = resp.text().await.unwrap();
+    (csrf(&html), cookie.split(';').next().unwrap().to_owned())
+}
+
 /// Signs in through the page; returns the session cookie (`name=value`).
 async fn sign_in(app: &TestApp, email: &str) -> String {
     app.add_user(hospes::store::Role::Landlord, email, &[]).await;
-    let resp = app.client.post(app.url("/login")).form(&[("email", email), ("password", PASSWORD)]).send().await.unwrap();
+    let (token, form_cookie) = login_form(app).await;
+    let resp = app
+        .client
+        .post(app.url("/login"))
+        .header("cookie", form_cookie)
+        .form(&[("email", email), ("password", PASSWORD), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 303);
     assert_eq!(resp.headers()["location"], "/properties");
     let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -35,9 +52,35 @@ async fn a_landlord_signs_in_adds_a_property_and_sees_its_qr_code() {
     let app = TestApp::spawn().await;
     let (status, _) = page(&app, "/properties", None).await;
     assert_eq!(status, 303, "signed-out visitors are sent to the sign-in page");
-    let wrong = app.client.post(app.url("/login")).form(&[("email", "x@example.com"), ("password", "nope")]).send().await.unwrap();
+    let (token, form_cookie) = login_form(&app).await;
+    let wrong = app
+        .client
+        .post(app.url("/login"))
+        .header("cookie", &form_cookie)
+        .form(&[("email", "x@example.com"), ("password", "nope"), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 401);
-    assert!(wrong.text().await.unwrap().contains("Wrong e-mail address or password"));
+    let html = wrong.text().await.unwrap();
+    assert!(html.contains("Wrong e-mail address or password"));
+    assert_eq!(csrf(&html), token, "the form shown again keeps its token");
+    // Login CSRF: a form posted from another site has neither the cookie nor the token, and a
+    // right password does not sign the reader in to that account.
+    app.add_user(hospes::store::Role::Landlord, "attacker@example.com", &[]).await;
+    for (cookie, token) in [(None, None), (None, Some(token.as_str())), (Some(form_cookie.as_str()), None), (Some(form_cookie.as_str()), Some("forged"))] {
+        let mut req = app.client.post(app.url("/login"));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let mut form = vec![("email", "attacker@example.com"), ("password", PASSWORD)];
+        if let Some(t) = token {
+            form.push(("csrf", t));
+        }
+        let resp = req.form(&form).send().await.unwrap();
+        assert_eq!(resp.status(), 403, "{cookie:?} {token:?}");
+        assert!(resp.headers().get("set-cookie").is_none(), "no session");
+    }
 
     let cookie = sign_in(&app, "l@example.com").await;
     let (status, html) = page(&app, "/properties", Some(&cookie)).await;

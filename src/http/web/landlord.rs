@@ -20,6 +20,9 @@ use crate::store::{CheckinRecord, Property};
 #[template(path = "login.html")]
 struct LoginPage {
     lang: Lang,
+    /// The double-submit token of the sign-in form (login CSRF: a cross-site form must not sign
+    /// the reader in to someone else's account).
+    csrf: String,
     email: String,
     error: Option<String>,
 }
@@ -34,11 +37,20 @@ pub async fn home(super::WebSession(session): super::WebSession) -> Response {
     }
 }
 
-pub async fn login_page(lang: Lang) -> Response {
-    render(StatusCode::OK, &LoginPage { lang, email: String::new(), error: None })
+pub async fn login_page(State(app): State<App>, lang: Lang) -> Response {
+    let (csrf, cookie) = super::police::form_token_for(&app, "/login");
+    let mut resp = render(StatusCode::OK, &LoginPage { lang, csrf, email: String::new(), error: None });
+    if let Ok(value) = header::HeaderValue::from_str(&cookie) {
+        resp.headers_mut().append(header::SET_COOKIE, value);
+    }
+    resp
 }
 
-pub async fn login(State(app): State<App>, lang: Lang, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn login(State(app): State<App>, lang: Lang, headers: axum::http::HeaderMap, Form(form): Form<BTreeMap<String, String>>) -> Response {
+    if let Err(resp) = super::police::check_form_token_for(&lang, &headers, &form, "/login") {
+        return resp;
+    }
+    let csrf = form.get("csrf").cloned().unwrap_or_default();
     let email = form.get("email").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let user = match api_auth::check_credentials(&app, &email, &password, None).await {
@@ -48,12 +60,12 @@ pub async fn login(State(app): State<App>, lang: Lang, Form(form): Form<BTreeMap
                 ApiError::MfaRequired => lang.t("login-police-elsewhere"),
                 _ => lang.t("login-wrong"),
             };
-            return render(StatusCode::UNAUTHORIZED, &LoginPage { lang, email, error: Some(error) });
+            return render(StatusCode::UNAUTHORIZED, &LoginPage { lang, csrf, email, error: Some(error) });
         }
         Err(ApiError::RateLimited { retry_after_secs }) => {
             let minutes = retry_after_secs.div_ceil(60).max(1) as i64;
             let error = lang.count("login-rate-limited", minutes);
-            return render(StatusCode::TOO_MANY_REQUESTS, &LoginPage { lang, email, error: Some(error) });
+            return render(StatusCode::TOO_MANY_REQUESTS, &LoginPage { lang, csrf, email, error: Some(error) });
         }
         Err(e) => return error_notice(&lang, e),
     };

@@ -106,15 +106,28 @@ impl axum::extract::FromRequestParts<App> for WebOfficer {
 
 /// A fresh double-submit token and the cookie that carries it.
 pub fn form_token(app: &App) -> (String, String) {
+    form_token_for(app, "/police")
+}
+
+/// A pre-session form's token and its cookie, scoped to `path` (double-submit: a cross-site form
+/// has neither the `SameSite=Strict` cookie nor its value).
+pub fn form_token_for(app: &App, path: &str) -> (String, String) {
     let token = crate::http::auth::new_token("");
     let secure = if app.public_url.starts_with("https://") { "; Secure" } else { "" };
-    let cookie = format!("{FORM_COOKIE}={token}; Path=/police; HttpOnly; SameSite=Strict; Max-Age=3600{secure}");
+    let cookie = format!("{FORM_COOKIE}={token}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=3600{secure}");
     (token, cookie)
 }
 
 /// Checks a pre-session form's token against its cookie.
 #[allow(clippy::result_large_err)] // the page to show, as the session forms' `check_csrf` does
 pub fn check_form_token(lang: &Lang, headers: &HeaderMap, form: &BTreeMap<String, String>) -> Result<(), Response> {
+    check_form_token_for(lang, headers, form, "/police/login")
+}
+
+/// Checks a pre-session form's token against its cookie; on failure, a page that sends the
+/// reader back to `retry` (the form, with a fresh token).
+#[allow(clippy::result_large_err)]
+pub fn check_form_token_for(lang: &Lang, headers: &HeaderMap, form: &BTreeMap<String, String>, retry: &'static str) -> Result<(), Response> {
     let cookie = headers
         .get_all(header::COOKIE)
         .iter()
@@ -125,7 +138,7 @@ pub fn check_form_token(lang: &Lang, headers: &HeaderMap, form: &BTreeMap<String
         .map(|(_, v)| v.to_owned());
     match (cookie, form.get("csrf")) {
         (Some(c), Some(f)) if !c.is_empty() && c == *f => Ok(()),
-        _ => Err(notice(lang, StatusCode::FORBIDDEN, "csrf-heading", &lang.t("csrf-text"), Some(("/police/login", "login-submit")))),
+        _ => Err(notice(lang, StatusCode::FORBIDDEN, "csrf-heading", &lang.t("csrf-text"), Some((retry, "login-submit")))),
     }
 }
 
