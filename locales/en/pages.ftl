@@ -67,6 +67,8 @@ scan-error-no-photo = Choose or take a photo first.
 scan-try-again = Try another photo
 csrf-heading = Please try again
 csrf-text = This form expired or did not come from this site. Reload the page and submit it again.
+form-unreadable-heading = The form could not be read
+form-unreadable = What arrived was not this page's form (it may have been sent by another program or cut short). Go back, reload the page and submit it again; nothing was saved.
 
 ## Statuses, events, flags
 status-submitted = Submitted

@@ -65,6 +65,8 @@ scan-error-no-photo = Elija o haga primero una foto.
 scan-try-again = Probar con otra foto
 csrf-heading = Vuelva a intentarlo
 csrf-text = Este formulario ha caducado o no procede de este sitio. Recargue la página y envíelo de nuevo.
+form-unreadable-heading = No se ha podido leer el formulario
+form-unreadable = Lo recibido no es el formulario de esta página (puede haberlo enviado otro programa o haber llegado incompleto). Vuelva atrás, recargue la página y envíelo de nuevo; no se ha guardado nada.
 
 ## Estados, eventos, alertas
 status-submitted = Enviado

@@ -62,6 +62,8 @@ scan-error-no-photo = 请先选择或拍摄一张照片。
 scan-try-again = 换一张照片
 csrf-heading = 请重试
 csrf-text = 此表单已过期或并非来自本网站。请刷新页面后重新提交。
+form-unreadable-heading = 无法读取表单
+form-unreadable = 收到的内容不是本页面的表单（可能由其他程序发送或传输不完整）。请返回、刷新页面后重新提交；未保存任何内容。
 
 ## 状态、事件、警示
 status-submitted = 已提交

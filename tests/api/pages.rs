@@ -454,3 +454,30 @@ async fn guests_are_listed_in_the_collation_order_of_the_pages_language() {
     let (_, html) = page(&app, &format!("/checkins/{id}?lang=en"), Some(&cookie)).await;
     assert_eq!(order(&html), ["Ana Ñúñez Ruiz", "Luis Nuño Ruiz", "Carmen Oliva Ruiz"]);
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_the_pages_form_gets_a_page_in_the_readers_language() {
+    let app = TestApp::spawn().await;
+    let token = app.landlord("l@example.com").await;
+    let property: Value = app.create_property(&token, &serde_json::json!({"name": "Flat", "address": "x", "jurisdiction": "ES-M", "time_zone": "Europe/Madrid"}))
+        .await.json().await.unwrap();
+    let invitation = invitation_of(&property);
+    for (path, lang, expected) in [
+        (format!("/i/{invitation}"), "es", "No se ha podido leer el formulario"),
+        ("/login".to_owned(), "zh-CN", "无法读取表单"),
+        ("/police/login".to_owned(), "en", "The form could not be read"),
+    ] {
+        let resp = app
+            .client
+            .post(app.url(&path))
+            .header("accept-language", lang)
+            .header("content-type", "application/json")
+            .body("{\"email\": \"x\"}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 415, "{path}");
+        assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert!(resp.text().await.unwrap().contains(expected), "{path}");
+    }
+}

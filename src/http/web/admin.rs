@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Form;
+use super::WebForm;
 
 use super::{Lang, SignedIn, WebSession, check_csrf, error_page, not_found, render};
 use crate::app::App;
@@ -131,7 +131,7 @@ fn codes(form: &BTreeMap<String, String>) -> Vec<String> {
     form.get("jurisdictions").map(|j| j.split([',', ' ']).map(str::to_owned).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
 }
 
-pub async fn create_account(State(app): State<App>, lang: Lang, admin: WebAdmin, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn create_account(State(app): State<App>, lang: Lang, admin: WebAdmin, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = check_csrf(&admin.csrf, &form) {
         return resp;
     }
@@ -147,7 +147,7 @@ pub async fn create_account(State(app): State<App>, lang: Lang, admin: WebAdmin,
     outcome(&app, &lang, &admin, result).await
 }
 
-pub async fn create_jurisdiction(State(app): State<App>, lang: Lang, admin: WebAdmin, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn create_jurisdiction(State(app): State<App>, lang: Lang, admin: WebAdmin, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = check_csrf(&admin.csrf, &form) {
         return resp;
     }
@@ -158,7 +158,7 @@ pub async fn create_jurisdiction(State(app): State<App>, lang: Lang, admin: WebA
     outcome(&app, &lang, &admin, result).await
 }
 
-pub async fn reset_factor(State(app): State<App>, lang: Lang, admin: WebAdmin, Path(id): Path<String>, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn reset_factor(State(app): State<App>, lang: Lang, admin: WebAdmin, Path(id): Path<String>, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = check_csrf(&admin.csrf, &form) {
         return resp;
     }
@@ -178,15 +178,15 @@ async fn set_disabled(app: &App, lang: &Lang, admin: &WebAdmin, id: &str, form: 
     outcome(app, lang, admin, result).await
 }
 
-pub async fn disable(State(app): State<App>, lang: Lang, admin: WebAdmin, Path(id): Path<String>, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn disable(State(app): State<App>, lang: Lang, admin: WebAdmin, Path(id): Path<String>, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     set_disabled(&app, &lang, &admin, &id, &form, true).await
 }
 
-pub async fn enable(State(app): State<App>, lang: Lang, admin: WebAdmin, Path(id): Path<String>, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn enable(State(app): State<App>, lang: Lang, admin: WebAdmin, Path(id): Path<String>, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     set_disabled(&app, &lang, &admin, &id, &form, false).await
 }
 
-pub async fn jurisdictions(State(app): State<App>, lang: Lang, admin: WebAdmin, Path(id): Path<String>, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn jurisdictions(State(app): State<App>, lang: Lang, admin: WebAdmin, Path(id): Path<String>, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = check_csrf(&admin.csrf, &form) {
         return resp;
     }

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Form;
+use super::WebForm;
 
 use super::police::{check_form_token, form_token, wait_text};
 use super::{Lang, error_page, notice, render};
@@ -119,7 +119,7 @@ async fn check_password_step(app: &App, user: &User, form: &BTreeMap<String, Str
     Err(StatusCode::UNAUTHORIZED)
 }
 
-pub async fn submit(State(app): State<App>, lang: Lang, Path(token): Path<String>, headers: HeaderMap, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn submit(State(app): State<App>, lang: Lang, Path(token): Path<String>, headers: HeaderMap, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = check_form_token(&lang, &headers, &form) {
         return resp;
     }

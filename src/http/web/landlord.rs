@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use super::WebForm;
 
 use super::checkin_form::{CheckinFormPage, CheckinFormValues};
 use super::{Lang, WebLandlord, error_notice, notice, render, session_cookie};
@@ -46,7 +46,7 @@ pub async fn login_page(State(app): State<App>, lang: Lang) -> Response {
     resp
 }
 
-pub async fn login(State(app): State<App>, lang: Lang, headers: axum::http::HeaderMap, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn login(State(app): State<App>, lang: Lang, headers: axum::http::HeaderMap, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = super::police::check_form_token_for(&lang, &headers, &form, "/login") {
         return resp;
     }
@@ -78,7 +78,7 @@ pub async fn login(State(app): State<App>, lang: Lang, headers: axum::http::Head
     }
 }
 
-pub async fn logout(State(app): State<App>, lang: Lang, landlord: WebLandlord, headers: axum::http::HeaderMap, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn logout(State(app): State<App>, lang: Lang, landlord: WebLandlord, headers: axum::http::HeaderMap, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = landlord.check_csrf(&form) {
         return resp;
     }
@@ -127,7 +127,7 @@ pub async fn properties(State(app): State<App>, lang: Lang, landlord: WebLandlor
     }
 }
 
-pub async fn create_property(State(app): State<App>, lang: Lang, landlord: WebLandlord, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn create_property(State(app): State<App>, lang: Lang, landlord: WebLandlord, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = landlord.check_csrf(&form) {
         return resp;
     }
@@ -255,7 +255,7 @@ pub async fn submit_checkin(
     lang: Lang,
     landlord: WebLandlord,
     Path(id): Path<String>,
-    Form(form): Form<BTreeMap<String, String>>,
+    WebForm(form): WebForm<BTreeMap<String, String>>,
 ) -> Response {
     if let Err(resp) = landlord.check_csrf(&form) {
         return resp;
@@ -554,7 +554,7 @@ pub async fn checkout(
     lang: Lang,
     landlord: WebLandlord,
     Path(id): Path<String>,
-    Form(form): Form<BTreeMap<String, String>>,
+    WebForm(form): WebForm<BTreeMap<String, String>>,
 ) -> Response {
     if let Err(resp) = landlord.check_csrf(&form) {
         return resp;

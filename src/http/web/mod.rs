@@ -104,6 +104,29 @@ pub struct NoticePage {
     pub link: Option<(String, String)>,
 }
 
+/// A submitted form (`application/x-www-form-urlencoded`). A body that is not one (another
+/// content type, bytes that do not parse) gets a page in the reader's language instead of the
+/// framework's plain-text rejection.
+pub struct WebForm<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for WebForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let lang = match Lang::from_request_parts(&mut parts, state).await {
+            Ok(lang) => lang,
+            Err(never) => match never {},
+        };
+        let req = axum::extract::Request::from_parts(parts, body);
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(WebForm(value)),
+            Err(rejection) => Err(notice(&lang, rejection.status(), "form-unreadable-heading", &lang.t("form-unreadable"), None)),
+        }
+    }
+}
+
 /// A page telling a landlord or a tenant what went wrong and what to do, in their language:
 /// `heading` is a message key; `message` is already translated; `link` is (href, message key).
 pub fn notice(lang: &Lang, status: StatusCode, heading: &str, message: &str, link: Option<(&str, &str)>) -> Response {

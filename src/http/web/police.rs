@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
+use super::WebForm;
 use fluent_templates::fluent_bundle::FluentValue;
 
 use super::{Lang, SignedIn, WebSession, check_csrf, error_page, not_found, notice, render, session_cookie};
@@ -162,7 +162,7 @@ pub async fn login_page(State(app): State<App>, lang: Lang) -> Response {
     login_form(&app, lang, StatusCode::OK, String::new(), None)
 }
 
-pub async fn login(State(app): State<App>, lang: Lang, headers: HeaderMap, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn login(State(app): State<App>, lang: Lang, headers: HeaderMap, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = check_form_token(&lang, &headers, &form) {
         return resp;
     }
@@ -202,7 +202,7 @@ pub async fn login(State(app): State<App>, lang: Lang, headers: HeaderMap, Form(
 }
 
 /// Ends the session (any role) and returns to the police sign-in page.
-pub async fn logout(State(app): State<App>, WebSession(session): WebSession, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn logout(State(app): State<App>, WebSession(session): WebSession, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Some(s) = session {
         if let Err(resp) = check_csrf(&s.csrf, &form) {
             return resp;
@@ -375,7 +375,7 @@ pub async fn queue(State(app): State<App>, lang: Lang, officer: WebOfficer, Quer
     queue_page(&app, lang, &officer, &fields, None).await
 }
 
-pub async fn export(State(app): State<App>, lang: Lang, officer: WebOfficer, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn export(State(app): State<App>, lang: Lang, officer: WebOfficer, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = check_csrf(&officer.csrf, &form) {
         return resp;
     }
@@ -556,7 +556,7 @@ pub async fn checkin(State(app): State<App>, lang: Lang, officer: WebOfficer, Pa
     checkin_page(&app, lang, &officer, &id, None, String::new()).await
 }
 
-pub async fn open(State(app): State<App>, lang: Lang, officer: WebOfficer, Path(id): Path<String>, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn open(State(app): State<App>, lang: Lang, officer: WebOfficer, Path(id): Path<String>, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = check_csrf(&officer.csrf, &form) {
         return resp;
     }
@@ -572,7 +572,7 @@ pub async fn open(State(app): State<App>, lang: Lang, officer: WebOfficer, Path(
     }
 }
 
-pub async fn resolve(State(app): State<App>, lang: Lang, officer: WebOfficer, Path(id): Path<String>, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn resolve(State(app): State<App>, lang: Lang, officer: WebOfficer, Path(id): Path<String>, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     if let Err(resp) = check_csrf(&officer.csrf, &form) {
         return resp;
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use super::WebForm;
 
 use super::checkin_form::{CheckinFormPage, CheckinFormValues};
 use super::landlord::{PageLinks, checkin_page};
@@ -42,7 +42,7 @@ pub async fn form(State(app): State<App>, lang: Lang, Path(token): Path<String>)
     render(StatusCode::OK, &page)
 }
 
-pub async fn submit(State(app): State<App>, lang: Lang, Path(token): Path<String>, Form(form): Form<BTreeMap<String, String>>) -> Response {
+pub async fn submit(State(app): State<App>, lang: Lang, Path(token): Path<String>, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
     let property = match checkins::invited_property(&app, &token).await {
         Ok(p) => p,
         Err(e) => return invitation_problem(&lang, e),
