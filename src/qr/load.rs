@@ -3,7 +3,9 @@
 //! The format is sniffed from the bytes, never from a file name. JPEG goes through zune-jpeg
 //! straight to luma (the chroma planes are never converted, the common phone-photo case);
 //! PNG, GIF, WebP, BMP and TIFF go through the `image` crate with its limits set from ours and
-//! are converted to luma in place. EXIF orientation is applied, so the result is upright.
+//! are converted to luma in place. The EXIF orientation is returned with
+//! the raster, not applied: the cascade turns its small working copy upright, and the
+//! full-resolution raster only when a step needs it.
 //! HEIC/HEIF, AVIF and anything that is not an image are refused with
 //! [`DecodeError::UnsupportedFormat`].
 
@@ -59,7 +61,13 @@ fn iso_bmff_brand(bytes: &[u8]) -> &'static str {
 }
 
 /// Decodes `bytes` to an upright grayscale image.
+#[cfg(test)]
 pub fn load(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+    load_unoriented(bytes, limits).map(|(luma, orientation)| luma.oriented(orientation))
+}
+
+/// Decodes `bytes` to a grayscale image as stored, with its EXIF orientation (1–8, 1 when none).
+pub fn load_unoriented(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), DecodeError> {
     if bytes.len() > limits.max_bytes {
         tracing::debug!(target: "hospes::qr", size_bytes = bytes.len(), "file above the byte limit");
         return Err(DecodeError::TooLarge);
@@ -76,14 +84,14 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
 
 /// zune-jpeg first (fast, luma only); jpeg-decoder when zune-jpeg cannot read the file (it fails
 /// on some valid files, e.g. progressive CMYK).
-fn load_jpeg(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+fn load_jpeg(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), DecodeError> {
     match load_jpeg_zune(bytes, limits) {
         Err(DecodeError::Corrupt) => load_jpeg_fallback(bytes, limits),
         other => other,
     }
 }
 
-fn load_jpeg_fallback(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+fn load_jpeg_fallback(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), DecodeError> {
     use jpeg_decoder::PixelFormat;
     let mut decoder = jpeg_decoder::Decoder::new(bytes);
     decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc_bytes).unwrap_or(usize::MAX));
@@ -113,10 +121,10 @@ fn load_jpeg_fallback(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError
     if pixels.len() < n {
         return Err(corrupt("JPEG decoded to an unexpected size"));
     }
-    Ok(Luma::new(width, height, pixels[..n].to_vec()).oriented(orientation))
+    Ok((Luma::new(width, height, pixels[..n].to_vec()), orientation))
 }
 
-fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), DecodeError> {
     // zune-jpeg's own size limit would report as a format error; ours is checked after the header.
     let options = DecoderOptions::default()
         .set_max_width(usize::from(u16::MAX))
@@ -137,7 +145,7 @@ fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
     if pixels.len() != width * height {
         return Err(corrupt("JPEG decoded to an unexpected size"));
     }
-    Ok(Luma::new(width, height, pixels).oriented(orientation))
+    Ok((Luma::new(width, height, pixels), orientation))
 }
 
 fn jpeg_error(err: zune_jpeg::errors::DecodeErrors) -> DecodeError {
@@ -158,7 +166,7 @@ fn too_large(reason: impl std::fmt::Display) -> DecodeError {
     DecodeError::TooLarge
 }
 
-fn load_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<Luma, DecodeError> {
+fn load_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<(Luma, u8), DecodeError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(limits.max_side_px);
@@ -178,7 +186,7 @@ fn load_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result
     decoder.read_image(&mut buf).map_err(image_error)?;
     let (width, height) = (width as usize, height as usize);
     let pixels = to_luma_in_place(buf, color, width * height)?;
-    Ok(Luma::new(width, height, pixels).oriented(orientation))
+    Ok((Luma::new(width, height, pixels), orientation))
 }
 
 fn exif_value(orientation: image::metadata::Orientation) -> u8 {
