@@ -103,7 +103,8 @@ fn main() {
         };
         let step = trace.step.map(|s| format!("{:?}/{:?}", s.0, s.1)).unwrap_or_else(|| "-".into());
         *per_step.entry(step.clone()).or_default() += usize::from(verdict.starts_with("ok"));
-        println!("{verdict:9} {ms:8.1} ms{spread}  steps={:2} fp={:4} {step:24} {}", trace.steps_run, trace.finder_patterns, row.path);
+        let (steps_run, patterns) = (trace.steps_run, trace.finder_patterns);
+        println!("{verdict:9} {ms:8.1} ms{spread}  steps={steps_run:2} fp={patterns:4} {step:24} {}", row.path);
         if verdict == "WRONG" || verdict == "ok+WRONG" {
             println!("          got {texts:?}");
         }

@@ -141,8 +141,8 @@ fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), DecodeErr
     let via_rgb = matches!(decoder.input_colorspace(), Some(ColorSpace::CMYK | ColorSpace::YCCK));
     let out = if via_rgb { ColorSpace::RGB } else { ColorSpace::Luma };
     let options = options.jpeg_set_out_colorspace(out);
-    let in_strips = if via_rgb || width * height < MIN_PIXELS_FOR_STRIPS { None } else { decode_in_strips(bytes, options, width, height) };
-    let pixels = match in_strips {
+    let cut = !via_rgb && width * height >= MIN_PIXELS_FOR_STRIPS;
+    let pixels = match cut.then(|| decode_in_strips(bytes, options, width, height)).flatten() {
         Some(pixels) => pixels,
         None => {
             decoder.set_options(options);
@@ -190,7 +190,8 @@ fn decode_in_strips(bytes: &[u8], options: DecoderOptions, width: usize, height:
     let all_decoded = std::thread::scope(|scope| {
         let mut jobs = strips.iter().zip(rows);
         let (first, first_out) = jobs.next()?;
-        let others: Vec<_> = jobs.map(|(strip, out)| scope.spawn(move || decode(&strip.jpeg, out, strip.height_px))).collect();
+        let others: Vec<_> =
+            jobs.map(|(strip, out)| scope.spawn(move || decode(&strip.jpeg, out, strip.height_px))).collect();
         let mut ok = decode(&first.jpeg, first_out, first.height_px);
         // A panic in a strip's thread counts as a failed strip; the whole-file decode that
         // follows runs under the caller's catch_unwind.
