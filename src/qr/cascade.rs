@@ -100,11 +100,17 @@ pub struct Trace {
     pub finder_patterns: usize,
     /// Whether the cascade stopped at [`CASCADE_BUDGET`].
     pub out_of_time: bool,
+    /// Time spent decoding the file to a raster, in milliseconds.
+    pub load_ms: f64,
 }
 
 /// The image in all the versions the steps need, each made on first use.
 pub struct Images {
+    /// The photo at full resolution; upright once `orientation` is 1.
     full: Luma,
+    /// EXIF orientation still to apply to `full` (the working raster is made upright at once:
+    /// turning a 12 MP raster costs more than reading most photos).
+    orientation: u8,
     /// Integer factor from full to base.
     factor: usize,
     /// The working raster when it differs from `full` (downscaled).
@@ -115,11 +121,26 @@ pub struct Images {
 }
 
 impl Images {
-    pub fn new(full: Luma) -> Images {
+    /// `full` as stored, with its EXIF orientation (1–8).
+    pub fn new(full: Luma, orientation: u8) -> Images {
         let side = full.width.max(full.height);
         let factor = if side <= WORK_SIDE_PX { 1 } else { side.div_ceil(PHOTO_WORK_SIDE_PX) };
-        let downscaled = (factor > 1).then(|| full.downscaled(factor));
-        Images { full, factor, downscaled, unread_grids: Vec::new(), finder_patterns: 0 }
+        let (full, orientation, downscaled) = if factor > 1 {
+            let base = full_downscaled_upright(&full, factor, orientation);
+            (full, orientation, Some(base))
+        } else {
+            (full.oriented(orientation), 1, None)
+        };
+        Images { full, orientation, factor, downscaled, unread_grids: Vec::new(), finder_patterns: 0 }
+    }
+
+    /// Turns the full-resolution raster upright, before a step that reads it.
+    fn upright_full(&mut self) {
+        if self.orientation != 1 {
+            let full = std::mem::replace(&mut self.full, Luma::new(0, 0, Vec::new()));
+            self.full = full.oriented(self.orientation);
+            self.orientation = 1;
+        }
     }
 
     fn base(&self) -> &Luma {
@@ -179,6 +200,9 @@ pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Tra
     if slow && images.finder_patterns > MAX_FINDER_PATTERNS_FOR_SLOW_DETECTORS {
         return Vec::new();
     }
+    if matches!(prep, Prep::Half | Prep::Full | Prep::RqrrCrops) {
+        images.upright_full();
+    }
     let mut found = Vec::new();
     let mut unread_grids = None;
     let mut finder_patterns = None;
@@ -227,9 +251,9 @@ pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Tra
 }
 
 /// Runs the cascade until a step reads at least one code.
-pub fn run(full: Luma) -> (Vec<Found>, Trace) {
+pub fn run(full: Luma, orientation: u8) -> (Vec<Found>, Trace) {
     let started = std::time::Instant::now();
-    let mut images = Images::new(full);
+    let mut images = Images::new(full, orientation);
     let mut trace = Trace::default();
     for &(engine, prep) in CASCADE {
         if started.elapsed() > CASCADE_BUDGET {
@@ -243,6 +267,11 @@ pub fn run(full: Luma) -> (Vec<Found>, Trace) {
         }
     }
     (Vec::new(), trace)
+}
+
+/// The working raster: `full` box-downscaled by `factor`, then turned upright.
+fn full_downscaled_upright(full: &Luma, factor: usize, orientation: u8) -> Luma {
+    full.downscaled(factor).oriented(orientation)
 }
 
 /// Puts codes in reading order (rows top to bottom, left to right within a row) and drops
@@ -289,12 +318,24 @@ mod tests {
     #[test]
     fn a_panic_inside_a_decoder_is_caught_and_the_cascade_goes_on() {
         // rqrr 0.11 panics in `detect_grids` on this monitor photo (an open upstream bug).
-        let mut images = Images::new(corpus_image("zxing/qrcode-6/7.png"));
+        let mut images = Images::new(corpus_image("zxing/qrcode-6/7.png"), 1);
         let mut trace = Trace::default();
         assert!(run_step(&mut images, Engine::Rqrr, Prep::Base, &mut trace).is_empty());
         assert_eq!(trace.panics, 1);
         // The same image is still read by the next step.
         assert!(!run_step(&mut images, Engine::Rxing, Prep::Base, &mut trace).is_empty());
+    }
+
+    #[test]
+    fn a_large_photo_is_turned_upright_small_first_and_at_full_resolution_when_needed() {
+        let raw = Luma::new(4200, 2100, (0..4200 * 2100).map(|i| (i % 251) as u8).collect());
+        for orientation in 1..=8 {
+            let mut images = Images::new(raw.clone(), orientation);
+            assert_eq!(images.factor, 3);
+            assert_eq!(images.base(), &raw.clone().oriented(orientation).downscaled(3), "orientation {orientation}");
+            images.upright_full();
+            assert_eq!(images.full, raw.clone().oriented(orientation), "orientation {orientation}");
+        }
     }
 
     #[test]

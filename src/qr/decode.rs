@@ -22,13 +22,15 @@ pub fn decode_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, Decode
 /// [`decode_bytes`] plus what the cascade did, for the benchmark and tests.
 #[doc(hidden)]
 pub fn decode_bytes_traced(bytes: &[u8], limits: &Limits) -> (Result<Vec<String>, DecodeError>, cascade::Trace) {
-    let luma = match catch_unwind(AssertUnwindSafe(|| load::load(bytes, limits))) {
-        Ok(Ok(luma)) => luma,
+    let started = std::time::Instant::now();
+    let (luma, orientation) = match catch_unwind(AssertUnwindSafe(|| load::load_unoriented(bytes, limits))) {
+        Ok(Ok(loaded)) => loaded,
         Ok(Err(err)) => return (Err(err), cascade::Trace::default()),
         Err(_) => return (Err(DecodeError::DecoderPanic), cascade::Trace { panics: 1, ..Default::default() }),
     };
-    let (found, trace) = match catch_unwind(AssertUnwindSafe(|| cascade::run(luma))) {
-        Ok(outcome) => outcome,
+    let load_ms = started.elapsed().as_secs_f64() * 1e3;
+    let (found, trace) = match catch_unwind(AssertUnwindSafe(|| cascade::run(luma, orientation))) {
+        Ok((found, trace)) => (found, cascade::Trace { load_ms, ..trace }),
         Err(_) => return (Err(DecodeError::DecoderPanic), cascade::Trace { panics: 1, ..Default::default() }),
     };
     let result = if !found.is_empty() {
@@ -44,8 +46,8 @@ pub fn decode_bytes_traced(bytes: &[u8], limits: &Limits) -> (Result<Vec<String>
 /// For the benchmark's analysis mode: the texts each cascade step reads on its own.
 #[doc(hidden)]
 pub fn texts_per_step(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<String>, f64)>, DecodeError> {
-    let luma = load::load(bytes, limits)?;
-    let mut images = cascade::Images::new(luma);
+    let (luma, orientation) = load::load_unoriented(bytes, limits)?;
+    let mut images = cascade::Images::new(luma, orientation);
     let mut trace = cascade::Trace::default();
     let mut out = Vec::new();
     // The crops step needs rqrr's unread grids from the base raster first. Extra steps, not in

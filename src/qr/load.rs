@@ -3,7 +3,10 @@
 //! The format is sniffed from the bytes, never from a file name. JPEG goes through zune-jpeg
 //! straight to luma (the chroma planes are never converted, the common phone-photo case);
 //! PNG, GIF, WebP, BMP and TIFF go through the `image` crate with its limits set from ours and
-//! are converted to luma in place. EXIF orientation is applied, so the result is upright.
+//! are converted to luma in place. A baseline JPEG with restart markers is cut into strips that
+//! decode on all cores at once (see [`super::restart`]). The EXIF orientation is returned with
+//! the raster, not applied: the cascade turns its small working copy upright, and the
+//! full-resolution raster only when a step needs it.
 //! HEIC/HEIF, AVIF and anything that is not an image are refused with
 //! [`DecodeError::UnsupportedFormat`].
 
@@ -59,7 +62,13 @@ fn iso_bmff_brand(bytes: &[u8]) -> &'static str {
 }
 
 /// Decodes `bytes` to an upright grayscale image.
+#[cfg(test)]
 pub fn load(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+    load_unoriented(bytes, limits).map(|(luma, orientation)| luma.oriented(orientation))
+}
+
+/// Decodes `bytes` to a grayscale image as stored, with its EXIF orientation (1–8, 1 when none).
+pub fn load_unoriented(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), DecodeError> {
     if bytes.len() > limits.max_bytes {
         tracing::debug!(target: "hospes::qr", size_bytes = bytes.len(), "file above the byte limit");
         return Err(DecodeError::TooLarge);
@@ -76,14 +85,14 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
 
 /// zune-jpeg first (fast, luma only); jpeg-decoder when zune-jpeg cannot read the file (it fails
 /// on some valid files, e.g. progressive CMYK).
-fn load_jpeg(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+fn load_jpeg(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), DecodeError> {
     match load_jpeg_zune(bytes, limits) {
         Err(DecodeError::Corrupt) => load_jpeg_fallback(bytes, limits),
         other => other,
     }
 }
 
-fn load_jpeg_fallback(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+fn load_jpeg_fallback(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), DecodeError> {
     use jpeg_decoder::PixelFormat;
     let mut decoder = jpeg_decoder::Decoder::new(bytes);
     decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc_bytes).unwrap_or(usize::MAX));
@@ -113,10 +122,10 @@ fn load_jpeg_fallback(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError
     if pixels.len() < n {
         return Err(corrupt("JPEG decoded to an unexpected size"));
     }
-    Ok(Luma::new(width, height, pixels[..n].to_vec()).oriented(orientation))
+    Ok((Luma::new(width, height, pixels[..n].to_vec()), orientation))
 }
 
-fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
+fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), DecodeError> {
     // zune-jpeg's own size limit would report as a format error; ours is checked after the header.
     let options = DecoderOptions::default()
         .set_max_width(usize::from(u16::MAX))
@@ -131,13 +140,67 @@ fn load_jpeg_zune(bytes: &[u8], limits: &Limits) -> Result<Luma, DecodeError> {
     // go through RGB.
     let via_rgb = matches!(decoder.input_colorspace(), Some(ColorSpace::CMYK | ColorSpace::YCCK));
     let out = if via_rgb { ColorSpace::RGB } else { ColorSpace::Luma };
-    decoder.set_options(options.jpeg_set_out_colorspace(out));
-    let pixels = decoder.decode().map_err(jpeg_error)?;
-    let pixels = if via_rgb { to_luma_in_place(pixels, ColorType::Rgb8, width * height)? } else { pixels };
+    let options = options.jpeg_set_out_colorspace(out);
+    let cut = !via_rgb && width * height >= MIN_PIXELS_FOR_STRIPS;
+    let pixels = match cut.then(|| decode_in_strips(bytes, options, width, height)).flatten() {
+        Some(pixels) => pixels,
+        None => {
+            decoder.set_options(options);
+            let pixels = decoder.decode().map_err(jpeg_error)?;
+            if via_rgb { to_luma_in_place(pixels, ColorType::Rgb8, width * height)? } else { pixels }
+        }
+    };
     if pixels.len() != width * height {
         return Err(corrupt("JPEG decoded to an unexpected size"));
     }
-    Ok(Luma::new(width, height, pixels).oriented(orientation))
+    Ok((Luma::new(width, height, pixels), orientation))
+}
+
+/// Below this many pixels a JPEG is decoded whole: starting threads would cost more than the
+/// strips save (a 1 MP photo decodes in about 5 ms).
+const MIN_PIXELS_FOR_STRIPS: usize = 1 << 20;
+
+/// At most this many strips per photo (and never more than the cores).
+const MAX_STRIPS: usize = 4;
+
+/// Decodes a JPEG with restart markers as strips on several threads, each strip straight into
+/// its rows of the luma buffer. `None` when the file cannot be cut or a strip fails to decode
+/// (the caller then decodes the file whole, which reports the error as it always did).
+fn decode_in_strips(bytes: &[u8], options: DecoderOptions, width: usize, height: usize) -> Option<Vec<u8>> {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let strips = super::restart::split(bytes, cores.min(MAX_STRIPS))?;
+    if strips.iter().map(|s| s.height_px).sum::<usize>() != height {
+        return None;
+    }
+    let mut pixels = vec![0u8; width * height];
+    let mut rows: Vec<&mut [u8]> = Vec::with_capacity(strips.len());
+    let mut rest = pixels.as_mut_slice();
+    for strip in &strips {
+        let (these, below) = rest.split_at_mut(strip.height_px * width);
+        rows.push(these);
+        rest = below;
+    }
+    let decode = |jpeg: &[u8], out: &mut [u8], height_px: usize| -> bool {
+        let mut decoder = JpegDecoder::new_with_options(ZCursor::new(jpeg), options);
+        decoder.decode_headers().is_ok()
+            && decoder.dimensions() == Some((width, height_px))
+            && decoder.decode_into(out).is_ok()
+    };
+    let all_decoded = std::thread::scope(|scope| {
+        let mut jobs = strips.iter().zip(rows);
+        let (first, first_out) = jobs.next()?;
+        let others: Vec<_> =
+            jobs.map(|(strip, out)| scope.spawn(move || decode(&strip.jpeg, out, strip.height_px))).collect();
+        let mut ok = decode(&first.jpeg, first_out, first.height_px);
+        // A panic in a strip's thread counts as a failed strip; the whole-file decode that
+        // follows runs under the caller's catch_unwind.
+        for handle in others {
+            ok &= handle.join().unwrap_or(false);
+        }
+        Some(ok)
+    })?;
+    all_decoded.then_some(pixels)
 }
 
 fn jpeg_error(err: zune_jpeg::errors::DecodeErrors) -> DecodeError {
@@ -158,7 +221,7 @@ fn too_large(reason: impl std::fmt::Display) -> DecodeError {
     DecodeError::TooLarge
 }
 
-fn load_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<Luma, DecodeError> {
+fn load_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<(Luma, u8), DecodeError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(limits.max_side_px);
@@ -178,7 +241,7 @@ fn load_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result
     decoder.read_image(&mut buf).map_err(image_error)?;
     let (width, height) = (width as usize, height as usize);
     let pixels = to_luma_in_place(buf, color, width * height)?;
-    Ok(Luma::new(width, height, pixels).oriented(orientation))
+    Ok((Luma::new(width, height, pixels), orientation))
 }
 
 fn exif_value(orientation: image::metadata::Orientation) -> u8 {
@@ -274,6 +337,48 @@ mod tests {
         assert_eq!(sniff(b"GIF89a"), Ok(Format::Gif));
         assert_eq!(sniff(b"hello"), Err(DecodeError::UnsupportedFormat { format: "unknown" }));
         assert_eq!(sniff(b""), Err(DecodeError::UnsupportedFormat { format: "unknown" }));
+    }
+
+    /// A 1600 × 1200 4:2:0 photo-like JPEG with restart markers every `interval` MCUs.
+    fn jpeg_with_restarts(interval: u16) -> Vec<u8> {
+        let (w, h) = (1600u16, 1200u16);
+        let rgb: Vec<u8> = (0..u32::from(h))
+            .flat_map(|y| (0..u32::from(w)).map(move |x| (x, y)))
+            .flat_map(|(x, y)| [(x * 7 + y) as u8, ((x ^ y) & 0xFF) as u8, ((x * y) >> 6) as u8])
+            .collect();
+        let mut out = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+        encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+        encoder.set_restart_interval(interval);
+        encoder.encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb).expect("jpeg");
+        out
+    }
+
+    fn decoded_whole(bytes: &[u8]) -> Vec<u8> {
+        let options = DecoderOptions::default().jpeg_set_out_colorspace(ColorSpace::Luma);
+        JpegDecoder::new_with_options(ZCursor::new(bytes), options).decode().expect("decodes")
+    }
+
+    #[test]
+    fn strips_cut_at_restart_markers_decode_to_the_same_pixels_as_the_whole_file() {
+        // one restart a row (100 MCUs), and an interval that ends on a row every 7 rows
+        for interval in [100, 7] {
+            let bytes = jpeg_with_restarts(interval);
+            let strips = crate::qr::restart::split(&bytes, 2).expect("cut at a restart marker");
+            assert_eq!(strips.len(), 2);
+            assert_eq!(strips.iter().map(|s| s.height_px).sum::<usize>(), 1200);
+            let options = DecoderOptions::default().jpeg_set_out_colorspace(ColorSpace::Luma);
+            let pixels = decode_in_strips(&bytes, options, 1600, 1200).expect("strips decode");
+            assert!(pixels == decoded_whole(&bytes), "interval {interval}: strips differ from the whole");
+        }
+    }
+
+    #[test]
+    fn a_truncated_jpeg_with_restart_markers_is_never_a_panic() {
+        let bytes = jpeg_with_restarts(100);
+        for cut in [bytes.len() / 3, bytes.len() / 2, bytes.len() * 9 / 10] {
+            let _ = load_unoriented(&bytes[..cut], &Limits::default());
+        }
     }
 
     #[test]
