@@ -124,7 +124,7 @@ fn every_key_the_pages_use_is_defined() {
     for d in ["passport", "id_card", "residence_permit", "other"] {
         used.push(format!("document-type-{d}"));
     }
-    for c in ["invitation", "landlord"] {
+    for c in ["invitation", "landlord", "partner"] {
         used.push(format!("channel-{c}"));
     }
     for f in [

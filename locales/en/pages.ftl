@@ -102,6 +102,7 @@ guests = { $count ->
 }
 channel-invitation = by the tenant
 channel-landlord = by you
+channel-partner = by a partner system
 
 ## The check-in form
 form-heading-landlord = Check in a tenant

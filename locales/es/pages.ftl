@@ -100,6 +100,7 @@ guests = { $count ->
 }
 channel-invitation = por el inquilino
 channel-landlord = por usted
+channel-partner = por un sistema colaborador
 
 ## Formulario de registro
 form-heading-landlord = Registrar a un inquilino

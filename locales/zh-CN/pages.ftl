@@ -94,6 +94,7 @@ resolution-needs_follow_up = 需要跟进
 guests = { $count } 位住客
 channel-invitation = 由租客提交
 channel-landlord = 由您提交
+channel-partner = 由合作系统提交
 
 ## 入住登记表
 form-heading-landlord = 为租客登记入住

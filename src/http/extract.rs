@@ -51,24 +51,31 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 // An unknown field is refused (a misspelt optional field would otherwise be lost
                 // without a word); its name is the client's key, not a value.
                 if let Some(rest) = message.strip_prefix("unknown field `") {
-                    let name = rest.split('`').next().unwrap_or_default();
+                    let key = rest.split('`').next().unwrap_or_default();
                     // The path ends with the unknown key itself.
-                    let base = base.strip_suffix(name).map(|b| b.trim_end_matches('.')).unwrap_or_default().to_owned();
-                    // Named back only when it looks like a field name (a key could hold anything).
-                    let name = match name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-                        true => name,
-                        false => "(unknown name)",
-                    };
-                    let field = if base.is_empty() { name.to_owned() } else { format!("{base}.{name}") };
+                    let base = base.strip_suffix(key).map(|b| b.trim_end_matches('.')).unwrap_or_default().to_owned();
                     let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-                    let hint = expected
+                    let folded = key.to_ascii_lowercase();
+                    let nearest = expected
                         .iter()
-                        .map(|e| (strsim::jaro_winkler(name, e), *e))
+                        .map(|e| (strsim::jaro_winkler(&folded, e), *e))
                         .filter(|(score, _)| *score > 0.8)
                         .max_by(|a, b| a.0.total_cmp(&b.0))
-                        .map(|(_, e)| format!(" (did you mean {e}?)"))
-                        .unwrap_or_default();
-                    return ApiError::malformed(&field, format!("{field} is not a field of this request{hint}"));
+                        .map(|(_, e)| e);
+                    // A key could hold anything (a name, a document number): it is named back only
+                    // when it is a near miss of a field of this request, and then with the fix.
+                    let (name, hint) = match nearest {
+                        Some(e) if key.len() <= 64 && key.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_') => {
+                            (key, format!(" (did you mean {e}?)"))
+                        }
+                        _ => ("(unknown name)", String::new()),
+                    };
+                    let field = if base.is_empty() { name.to_owned() } else { format!("{base}.{name}") };
+                    let known = match hint.is_empty() && !expected.is_empty() {
+                        true => format!("; the fields here are {}", expected.join(", ")),
+                        false => String::new(),
+                    };
+                    return ApiError::malformed(&field, format!("{field} is not a field of this request{hint}{known}"));
                 }
                 let field = if base.is_empty() { "body".to_owned() } else { base };
                 ApiError::malformed(&field, format!("{field} has the wrong type or an unknown value"))

@@ -37,7 +37,14 @@ pub fn documents_validate_jsonl(reader: impl BufRead, mut writer: impl Write, as
         if let Some(object) = value.as_object_mut() {
             object.remove("id");
         }
-        let request: Request = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        let request: Request = serde_json::from_value(value).map_err(|e| {
+            // An unknown key is not repeated (it could hold anything); serde lists the known ones.
+            let message = e.to_string();
+            match message.strip_prefix("unknown field `").and_then(|rest| rest.split_once("`, ")) {
+                Some((_, known)) => format!("unknown field, {known}"),
+                None => message,
+            }
+        })?;
         let verdict: Verdict = documents::validate(&request, as_of);
         Ok(serde_json::to_value(verdict).expect("verdicts serialise"))
     })
@@ -97,7 +104,8 @@ mod tests {
         documents_validate_jsonl("{\"id\": 1, \"scheme\": \"es.dni\", \"inptu\": \"1\"}\n".as_bytes(), &mut out, as_of).unwrap();
         let line: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!((line["id"].clone(), line["request_error"].clone()), (serde_json::json!(1), serde_json::json!("invalid_json")));
-        assert!(line["message"].as_str().unwrap().contains("inptu"), "{line}");
+        let message = line["message"].as_str().unwrap();
+        assert!(!message.contains("inptu") && message.contains("`input`"), "the key is not repeated, the fields are: {line}");
     }
 
     #[test]

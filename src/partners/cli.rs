@@ -43,15 +43,26 @@ pub async fn run(store: &dyn Store, command: PartnersCommand) -> anyhow::Result<
             println!("{}", partner.id);
         }
         PartnersCommand::List => {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut lines = Vec::new();
             for p in store.partners().await? {
-                println!("{}\t{}", p.id, p.name);
+                lines.push(format!("{}\t{}", p.id, p.name));
                 for k in store.partner_keys(Some(&p.id)).await? {
                     let state = match (k.revoked_at, k.last_used_at) {
                         (Some(t), _) => format!("revoked {}", t.to_rfc3339()),
                         (None, Some(t)) => format!("last used {}", t.to_rfc3339()),
                         (None, None) => "never used".to_owned(),
                     };
-                    println!("  {}\t{}…\t{}\t{}\t{}/min\t{state}", k.id, k.prefix, k.scopes.join(","), k.jurisdictions.join(","), k.rate_per_minute);
+                    lines.push(format!("  {}\t{}…\t{}\t{}\t{}/min\t{state}", k.id, k.prefix, k.scopes.join(","), k.jurisdictions.join(","), k.rate_per_minute));
+                }
+            }
+            for line in lines.iter().map(String::as_str).chain(std::iter::once("")) {
+                let written = if line.is_empty() { out.flush() } else { writeln!(out, "{line}") };
+                match written {
+                    // A reader such as `head` that has seen enough is not an error.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+                    other => other?,
                 }
             }
         }

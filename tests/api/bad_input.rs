@@ -237,12 +237,16 @@ async fn unknown_fields_are_refused_by_name_with_a_suggestion_and_never_stored()
     let mut top = body.clone();
     top["notes"] = json!("x");
     let problem = assert_problem(app.submit_checkin(None, &top).await, 400, "malformed_request").await;
-    assert_eq!(problem["errors"][0]["field"], "notes");
-    // A key that is not a field name is not repeated either (it could hold anything).
-    let mut odd = body.clone();
-    odd["Maria Zzyzx 1990"] = json!(1);
-    let problem = assert_problem(app.submit_checkin(None, &odd).await, 400, "malformed_request").await;
-    assert!(!problem.to_string().contains("Zzyzx"), "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "(unknown name)", "not a near miss: not repeated");
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("the fields here are invitation, property_id"), "{problem}");
+    // A key that is not a near miss of a field is not repeated (it could hold anything).
+    for key in ["Maria Zzyzx 1990", "12345678Z", "zzyzx"] {
+        let mut odd = body.clone();
+        odd["persons"][0][key] = json!(1);
+        let problem = assert_problem(app.submit_checkin(None, &odd).await, 400, "malformed_request").await;
+        assert!(!problem.to_string().contains(key), "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "persons[0].(unknown name)");
+    }
     assert_eq!(app.drain_jobs().await, 0, "nothing was stored");
     // The same holds for every JSON body, e.g. a property.
     let resp = app

@@ -68,7 +68,16 @@ async fn a_landlord_signs_in_adds_a_property_and_sees_its_qr_code() {
     // Login CSRF: a form posted from another site has neither the cookie nor the token, and a
     // right password does not sign the reader in to that account.
     app.add_user(hospes::store::Role::Landlord, "attacker@example.com", &[]).await;
-    for (cookie, token) in [(None, None), (None, Some(token.as_str())), (Some(form_cookie.as_str()), None), (Some(form_cookie.as_str()), Some("forged"))] {
+    // A planted cookie with a token of the planter's choosing does not pass either: the token is
+    // signed by the server (signed double-submit).
+    for (cookie, token) in [
+        (None, None),
+        (None, Some(token.as_str())),
+        (Some(form_cookie.as_str()), None),
+        (Some(form_cookie.as_str()), Some("forged")),
+        (Some("hospes_form=x"), Some("x")),
+        (Some("hospes_form=x.00112233445566778899aabbccddeeff"), Some("x.00112233445566778899aabbccddeeff")),
+    ] {
         let mut req = app.client.post(app.url("/login"));
         if let Some(c) = cookie {
             req = req.header("cookie", c);

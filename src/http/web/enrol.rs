@@ -120,7 +120,7 @@ async fn check_password_step(app: &App, user: &User, form: &BTreeMap<String, Str
 }
 
 pub async fn submit(State(app): State<App>, lang: Lang, Path(token): Path<String>, headers: HeaderMap, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
-    if let Err(resp) = check_form_token(&lang, &headers, &form) {
+    if let Err(resp) = check_form_token(&app, &lang, &headers, &form) {
         return resp;
     }
     let (enrolment, user) = match live(&app, &lang, &token).await {

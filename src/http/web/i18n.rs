@@ -136,6 +136,14 @@ impl Lang {
         LOCALES.try_lookup(&self.0, key)
     }
 
+    /// The message `key` with one string argument `$name`, if this language (or English)
+    /// defines it (a message with an argument does not resolve without it).
+    pub fn try_t1(&self, key: &str, name: &'static str, value: &str) -> Option<String> {
+        let args: HashMap<Cow<'static, str>, FluentValue<'static>> =
+            [(Cow::Borrowed(name), FluentValue::from(value.to_owned()))].into_iter().collect();
+        LOCALES.try_lookup_with_args(&self.0, key, &args)
+    }
+
     /// A date, in the locale's `format-date` pattern (chrono's strftime syntax).
     pub fn date(&self, d: chrono::NaiveDate) -> String {
         d.format(&self.t("format-date")).to_string()
@@ -340,6 +348,16 @@ mod tests {
         assert_eq!(Lang::exact("en").unwrap().count("guests", 1), "1 guest");
         assert_eq!(Lang::exact("en").unwrap().count("guests", 3), "3 guests");
         assert_eq!(Lang::exact("es").unwrap().count("guests", 2), "2 huéspedes");
+    }
+
+    #[test]
+    fn a_message_with_an_argument_is_found_in_the_readers_language() {
+        let es = Lang::from_accept_language("es");
+        assert_eq!(es.try_t("recipient-police-data"), None, "without its argument it does not resolve");
+        let text = es.try_t1("recipient-police-data", "jurisdiction", "ES-M").unwrap();
+        assert!(text.contains("revisores policiales de") && text.contains("ES-M"), "{text}");
+        assert_eq!(es.try_t1("no-such-key", "jurisdiction", "ES-M"), None);
+        assert_eq!(Lang::from_accept_language("zh-CN").t("channel-partner"), "由合作系统提交");
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub async fn login_page(State(app): State<App>, lang: Lang) -> Response {
 }
 
 pub async fn login(State(app): State<App>, lang: Lang, headers: axum::http::HeaderMap, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
-    if let Err(resp) = super::police::check_form_token_for(&lang, &headers, &form, "/login") {
+    if let Err(resp) = super::police::check_form_token_for(&app, &lang, &headers, &form, "/login") {
         return resp;
     }
     let csrf = form.get("csrf").cloned().unwrap_or_default();

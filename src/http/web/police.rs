@@ -112,7 +112,7 @@ pub fn form_token(app: &App) -> (String, String) {
 /// A pre-session form's token and its cookie, scoped to `path` (double-submit: a cross-site form
 /// has neither the `SameSite=Strict` cookie nor its value).
 pub fn form_token_for(app: &App, path: &str) -> (String, String) {
-    let token = crate::http::auth::new_token("");
+    let token = app.invitations.sign_form_token(&crate::http::auth::new_token(""));
     let secure = if app.public_url.starts_with("https://") { "; Secure" } else { "" };
     let cookie = format!("{FORM_COOKIE}={token}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=3600{secure}");
     (token, cookie)
@@ -120,14 +120,14 @@ pub fn form_token_for(app: &App, path: &str) -> (String, String) {
 
 /// Checks a pre-session form's token against its cookie.
 #[allow(clippy::result_large_err)] // the page to show, as the session forms' `check_csrf` does
-pub fn check_form_token(lang: &Lang, headers: &HeaderMap, form: &BTreeMap<String, String>) -> Result<(), Response> {
-    check_form_token_for(lang, headers, form, "/police/login")
+pub fn check_form_token(app: &App, lang: &Lang, headers: &HeaderMap, form: &BTreeMap<String, String>) -> Result<(), Response> {
+    check_form_token_for(app, lang, headers, form, "/police/login")
 }
 
 /// Checks a pre-session form's token against its cookie; on failure, a page that sends the
 /// reader back to `retry` (the form, with a fresh token).
 #[allow(clippy::result_large_err)]
-pub fn check_form_token_for(lang: &Lang, headers: &HeaderMap, form: &BTreeMap<String, String>, retry: &'static str) -> Result<(), Response> {
+pub fn check_form_token_for(app: &App, lang: &Lang, headers: &HeaderMap, form: &BTreeMap<String, String>, retry: &'static str) -> Result<(), Response> {
     let cookie = headers
         .get_all(header::COOKIE)
         .iter()
@@ -137,7 +137,7 @@ pub fn check_form_token_for(lang: &Lang, headers: &HeaderMap, form: &BTreeMap<St
         .find(|(k, _)| *k == FORM_COOKIE)
         .map(|(_, v)| v.to_owned());
     match (cookie, form.get("csrf")) {
-        (Some(c), Some(f)) if !c.is_empty() && c == *f => Ok(()),
+        (Some(c), Some(f)) if !c.is_empty() && c == *f && app.invitations.verify_form_token(&c) => Ok(()),
         _ => Err(notice(lang, StatusCode::FORBIDDEN, "csrf-heading", &lang.t("csrf-text"), Some((retry, "login-submit")))),
     }
 }
@@ -163,7 +163,7 @@ pub async fn login_page(State(app): State<App>, lang: Lang) -> Response {
 }
 
 pub async fn login(State(app): State<App>, lang: Lang, headers: HeaderMap, WebForm(form): WebForm<BTreeMap<String, String>>) -> Response {
-    if let Err(resp) = check_form_token(&lang, &headers, &form) {
+    if let Err(resp) = check_form_token(&app, &lang, &headers, &form) {
         return resp;
     }
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();

@@ -137,10 +137,7 @@ fn tenant_privacy(lang: &Lang, export: &crate::privacy::export::PersonalDataExpo
             .iter()
             .map(|x| {
                 let key = format!("recipient-{}-data", x.recipient);
-                let data = match lang.try_t(&key) {
-                    Some(_) => lang.t1(&key, "jurisdiction", &export.jurisdiction),
-                    None => x.data.clone(),
-                };
+                let data = lang.try_t1(&key, "jurisdiction", &export.jurisdiction).unwrap_or_else(|| x.data.clone());
                 let purpose = lang.try_t(&format!("recipient-{}-purpose", x.recipient)).unwrap_or_else(|| x.purpose.clone());
                 (label(x.recipient), data, purpose, x.at.map(|t| format!("{} UTC", lang.datetime(&t))).unwrap_or_default())
             })
