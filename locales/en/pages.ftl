@@ -65,6 +65,8 @@ scan-error-expired = This identity credential has expired. Ask the tenant to ope
 scan-error-too-large = The photo is larger than { $count } MB. Take it again at a lower resolution.
 scan-error-no-photo = Choose or take a photo first.
 scan-try-again = Try another photo
+# The full stop after a sentence that ends with a code or an address.
+sentence-end = .
 csrf-heading = Please try again
 csrf-text = This form expired or did not come from this site. Reload the page and submit it again.
 form-unreadable-heading = The form could not be read

@@ -63,6 +63,8 @@ scan-error-expired = Esta credencial de identidad ha caducado. Pida al inquilino
 scan-error-too-large = La foto ocupa más de { $count } MB. Hágala de nuevo con menos resolución.
 scan-error-no-photo = Elija o haga primero una foto.
 scan-try-again = Probar con otra foto
+# The full stop after a sentence that ends with a code or an address.
+sentence-end = .
 csrf-heading = Vuelva a intentarlo
 csrf-text = Este formulario ha caducado o no procede de este sitio. Recargue la página y envíelo de nuevo.
 form-unreadable-heading = No se ha podido leer el formulario

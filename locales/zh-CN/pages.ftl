@@ -60,6 +60,8 @@ scan-error-expired = 此身份凭证已过期。请租客在身份应用中打�
 scan-error-too-large = 照片超过 { $count } MB。请用较低分辨率重新拍摄。
 scan-error-no-photo = 请先选择或拍摄一张照片。
 scan-try-again = 换一张照片
+# The full stop after a sentence that ends with a code or an address.
+sentence-end = 。
 csrf-heading = 请重试
 csrf-text = 此表单已过期或并非来自本网站。请刷新页面后重新提交。
 form-unreadable-heading = 无法读取表单

@@ -85,6 +85,8 @@ impl FromRequestParts<App> for Authenticated {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
         match MaybeAuthenticated::from_request_parts(parts, app).await? {
             MaybeAuthenticated(Some(user)) => Ok(Authenticated(user)),
+            // A token was given and is not a live session (RFC 6750 §3.1 `invalid_token`).
+            MaybeAuthenticated(None) if parts.headers.contains_key(header::AUTHORIZATION) => Err(ApiError::InvalidToken),
             MaybeAuthenticated(None) => Err(ApiError::Unauthorized),
         }
     }
@@ -113,7 +115,7 @@ async fn bearer_user(parts: &Parts, app: &App) -> Result<User, ApiError> {
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .ok_or(ApiError::Unauthorized)?;
-    app.store.session_user(&token_hash(token), app.now()).await?.ok_or(ApiError::Unauthorized)
+    app.store.session_user(&token_hash(token), app.now()).await?.ok_or(ApiError::InvalidToken)
 }
 
 /// A signed-in police officer (bearer token). Other roles get `404`.

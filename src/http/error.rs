@@ -16,6 +16,8 @@ pub enum ApiError {
     Malformed { field: Option<String>, detail: String },
     #[error("sign in first")]
     Unauthorized,
+    #[error("this session token is unknown or has expired: sign in again")]
+    InvalidToken,
     #[error("this API key is unknown, revoked, or belongs to a disabled partner: ask the operator for a new key")]
     InvalidApiKey,
     #[error("wrong e-mail address or password")]
@@ -107,7 +109,7 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => "validation_failed",
             ApiError::Malformed { .. } => "malformed_request",
-            ApiError::Unauthorized => "unauthorized",
+            ApiError::Unauthorized | ApiError::InvalidToken => "unauthorized",
             ApiError::InvalidApiKey => "invalid_api_key",
             ApiError::BadCredentials => "invalid_credentials",
             ApiError::MfaRequired => "mfa_required",
@@ -179,7 +181,7 @@ impl IntoResponse for ApiError {
             ApiError::Unauthorized | ApiError::BadCredentials | ApiError::MfaRequired => {
                 resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            ApiError::InvalidApiKey => {
+            ApiError::InvalidApiKey | ApiError::InvalidToken => {
                 // RFC 6750 §3.1: the token was given and is not valid.
                 resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
             }

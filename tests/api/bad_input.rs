@@ -299,6 +299,8 @@ async fn document_validation_answers_like_intake() {
     assert_eq!(problem["errors"][0]["field"], "scheme");
     let problem = assert_problem(ask(json!({"country": "AQ", "input": "1"})).await.unwrap(), 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "country");
+    let problem = assert_problem(ask(json!({"country": "ZZZ", "input": "1"})).await.unwrap(), 400, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["field"], "country", "not a country at all");
     let problem = assert_problem(ask(json!({"scheme": "es.dni", "inptu": "1"})).await.unwrap(), 400, "malformed_request").await;
     assert_eq!(problem["errors"][0]["field"], "inptu");
 }
@@ -321,4 +323,16 @@ async fn a_method_a_path_does_not_take_gets_a_problem_with_allow() {
     assert!(allow.contains("POST"), "allow: {allow:?}");
     let problem = assert_problem(resp, 405, "method_not_allowed").await;
     assert!(problem["detail"].as_str().unwrap().contains("Allow"));
+}
+
+#[tokio::test]
+async fn a_token_that_is_not_a_live_session_is_told_so_in_the_challenge() {
+    let app = TestApp::spawn().await;
+    let resp = app.client.get(app.url("/v1/properties")).send().await.unwrap();
+    assert_eq!(resp.headers()["www-authenticate"], "Bearer", "no credentials: a plain challenge");
+    assert_problem(resp, 401, "unauthorized").await;
+    let resp = app.client.get(app.url("/v1/properties")).bearer_auth("hsp_not_a_session").send().await.unwrap();
+    assert_eq!(resp.headers()["www-authenticate"], "Bearer error=\"invalid_token\"", "RFC 6750 §3.1");
+    let problem = assert_problem(resp, 401, "unauthorized").await;
+    assert!(problem["detail"].as_str().unwrap().contains("sign in again"), "{problem}");
 }

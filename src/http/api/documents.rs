@@ -19,6 +19,11 @@ use crate::identity::documents::{self, Request, Verdict};
     responses((status = 200, body = Verdict), (status = 400, body = crate::http::error::Problem),
               (status = 422, body = crate::http::error::Problem)))]
 pub async fn validate(State(app): State<App>, ApiJson(request): ApiJson<Request>) -> Result<axum::Json<Verdict>, ApiError> {
+    if let Some(country) = &request.country
+        && crate::identity::countries::to_alpha3(country, true).is_none()
+    {
+        return Err(ApiError::malformed("country", "country: use an ISO 3166-1 alpha-2 or alpha-3 code such as ES or ESP"));
+    }
     let verdict = documents::validate(&request, app.now().date_naive());
     let message = verdict.message.clone().unwrap_or_default();
     match verdict.request_error.as_deref() {

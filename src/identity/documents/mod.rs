@@ -246,7 +246,7 @@ pub struct NumberFields {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
-    /// A scheme name such as `cn.ric` or `es.dni` (see [`Scheme`]).
+    /// A scheme name such as `cn.ric` or `es.dni`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// ISO 3166-1 alpha-2 or alpha-3 code of the issuing country; picks the scheme.
