@@ -205,6 +205,9 @@ impl From<crate::transparency::TransparencyError> for ApiError {
         use crate::seal::log::LogError;
         match e {
             crate::transparency::TransparencyError::Store(e) => e.into(),
+            crate::transparency::TransparencyError::Log(LogError::TreeSizeOutOfRange { old_size, new_size }) if old_size > new_size => {
+                ApiError::malformed("tree_size", format!("tree_size: the log has {new_size} leaves; ask for a tree of at most that many"))
+            }
             crate::transparency::TransparencyError::Log(e @ LogError::TreeSizeOutOfRange { .. }) => {
                 ApiError::malformed("tree_size", e.to_string())
             }

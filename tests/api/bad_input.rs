@@ -299,6 +299,10 @@ async fn document_validation_answers_like_intake() {
     assert_eq!(problem["errors"][0]["field"], "scheme");
     let problem = assert_problem(ask(json!({"country": "AQ", "input": "1"})).await.unwrap(), 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "country");
+    let problem = assert_problem(ask(json!({"scheme": "es.dni", "country": "IT", "input": "1"})).await.unwrap(), 400, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["field"], "country", "two ways to name the scheme");
+    let problem = assert_problem(ask(json!({"input": "1", "mrz": "P<ESP"})).await.unwrap(), 400, "malformed_request").await;
+    assert_eq!(problem["errors"][0]["field"], "mrz", "two things to check");
     let problem = assert_problem(ask(json!({"country": "ZZZ", "input": "1"})).await.unwrap(), 400, "malformed_request").await;
     assert_eq!(problem["errors"][0]["field"], "country", "not a country at all");
     let problem = assert_problem(ask(json!({"scheme": "es.dni", "inptu": "1"})).await.unwrap(), 400, "malformed_request").await;

@@ -112,7 +112,8 @@ async fn every_seal_is_a_leaf_and_its_receipt_proves_inclusion_in_the_signed_che
     let trusted = receipt::open_checkpoint(&checkpoint_note(&app, Some(2)).await, &jwks_keys(&app)).unwrap();
     receipt::verify_logged(&old, &jwks_keys(&app), Some(&trusted)).expect("verifies against a held checkpoint of its size");
     let resp = app.client.get(app.url(&format!("/v1/checkins/{second}/receipt?tree_size=99"))).bearer_auth(&token).send().await.unwrap();
-    assert_problem(resp, 400, "malformed_request").await;
+    let problem = assert_problem(resp, 400, "malformed_request").await;
+    assert!(problem["detail"].as_str().unwrap().contains("the log has "), "{problem}");
     // A tree older than the check-in proves none of its seals: a problem, not an empty receipt.
     for size in [0, 1] {
         let resp = app.client.get(app.url(&format!("/v1/checkins/{second}/receipt?tree_size={size}"))).bearer_auth(&token).send().await.unwrap();

@@ -19,6 +19,13 @@ use crate::identity::documents::{self, Request, Verdict};
     responses((status = 200, body = Verdict), (status = 400, body = crate::http::error::Problem),
               (status = 422, body = crate::http::error::Problem)))]
 pub async fn validate(State(app): State<App>, ApiJson(request): ApiJson<Request>) -> Result<axum::Json<Verdict>, ApiError> {
+    // One way to name the scheme, one thing to check: a request that gives two is ambiguous.
+    if request.scheme.is_some() && request.country.is_some() {
+        return Err(ApiError::malformed("country", "give either scheme or country, not both"));
+    }
+    if request.mrz.is_some() && request.input.is_some() {
+        return Err(ApiError::malformed("mrz", "give either input or mrz, not both"));
+    }
     if let Some(country) = &request.country
         && crate::identity::countries::to_alpha3(country, true).is_none()
     {
