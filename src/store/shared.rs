@@ -785,84 +785,6 @@ macro_rules! impl_store {
         }
 
         impl $T {
-            /// The state change and the seal of an event, inside `tx`; `false` (and the caller rolls
-            /// back) when the check-in was not in the expected state or the event was sealed already.
-            /// Writes an accepted check-in inside `tx` (see `accept_checkin`).
-            async fn accept_in_tx(
-                tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
-                c: &$crate::store::NewCheckin,
-                columns: &$crate::store::shared::CheckinColumns,
-                leaves: &mut $crate::store::shared::LeafCursor,
-            ) -> $crate::store::StoreResult<()> {
-                let r = &c.record;
-                let (contact, persons) = (&columns.contact, &columns.persons);
-                sqlx::query(
-                    "INSERT INTO checkins (id, property_id, jurisdiction, status, flags, channel, check_in, check_out, \
-                     contact_phone, contact_email, person_count, digest_salt, receipt_token_hash, created_at, updated_at, \
-                     data_kid, erase_after, partner_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17)",
-                )
-                .bind(&r.id)
-                .bind(&r.property_id)
-                .bind(&r.jurisdiction)
-                .bind(r.status.as_str())
-                .bind($crate::store::shared::flags_json(&r.flags))
-                .bind(&r.channel)
-                .bind(r.stay.check_in.to_rfc3339())
-                .bind(r.stay.check_out.to_rfc3339())
-                .bind(&contact.phone)
-                .bind(&contact.email)
-                .bind(c.persons.len() as i64)
-                .bind(&r.digest_salt)
-                .bind(&c.receipt_token_hash)
-                .bind(r.created_at)
-                .bind(&contact.data_kid)
-                .bind(r.erase_after)
-                .bind(&r.partner_id)
-                .execute(&mut **tx)
-                .await
-                .map_err($crate::store::shared::conflict)?;
-                for (i, p) in persons.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO checkin_persons (checkin_id, idx, data_kid, given_names, family_name, second_family_name, \
-                         birth_date, nationality, sex, document_type, document_number, document_country, support_number, \
-                         guardian, document_index) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                    )
-                    .bind(&r.id)
-                    .bind(i as i64)
-                    .bind(&p.data_kid)
-                    .bind(&p.given_names)
-                    .bind(&p.family_name)
-                    .bind(&p.second_family_name)
-                    .bind(&p.birth_date)
-                    .bind(&p.nationality)
-                    .bind(&p.sex)
-                    .bind(&p.document_type)
-                    .bind(&p.document_number)
-                    .bind(&p.document_country)
-                    .bind(&p.support_number)
-                    .bind(&p.guardian)
-                    .bind(&p.document_index)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                Self::insert_seal_with(tx, &c.first_seal, Some(leaves)).await?;
-                let j = &c.job;
-                sqlx::query(
-                    "INSERT INTO jobs (kind, checkin_id, payload, state, attempts, max_attempts, run_at, created_at, updated_at) \
-                     VALUES ($1, $2, $3, 'ready', 0, $4, $5, $6, $6)",
-                )
-                .bind(&j.kind)
-                .bind(&j.checkin_id)
-                .bind(j.payload.to_string())
-                .bind(j.max_attempts)
-                .bind(j.run_at)
-                .bind(r.created_at)
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            }
             /// Applies an event inside `tx` (see `record_event`): its own savepoint, so that an event
             /// someone else applied first leaves nothing behind but the job's completion.
             async fn event_in_tx(
@@ -994,11 +916,7 @@ macro_rules! impl_store {
                 &self,
                 batch: &[$crate::store::group::Pending],
             ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<$crate::store::group::Written>>> {
-                let mut tx = self.begin_write().await?;
-                let size: i64 = sqlx::query_scalar("UPDATE tlog_head SET tree_size = tree_size WHERE id = 1 RETURNING tree_size")
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let base = u64::try_from(size).map_err(|_| $crate::store::StoreError::Corrupt("negative tree size".into()))?;
+                let (mut tx, base) = self.begin_group().await?;
                 let mut leaves = $crate::store::shared::LeafCursor { next: base, jws: Vec::new() };
                 let accepts: Vec<&($crate::store::NewCheckin, $crate::store::shared::CheckinColumns)> = batch
                     .iter()
@@ -1027,6 +945,20 @@ macro_rules! impl_store {
                 Ok(results.into_iter().map(|(applied, leaf)| Ok($crate::store::shared::written(applied, leaf, head))).collect())
             }
 
+            /// A group's transaction with the log's write lock taken first (the `tlog_head` row),
+            /// and the log's size then: the seals of the group get the next leaf indexes as they
+            /// are written, and their leaves are appended at the end, at once.
+            async fn begin_group(
+                &self,
+            ) -> $crate::store::StoreResult<(sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>, u64)> {
+                let mut tx = self.begin_write().await?;
+                let size: i64 = sqlx::query_scalar("UPDATE tlog_head SET tree_size = tree_size WHERE id = 1 RETURNING tree_size")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let base = u64::try_from(size).map_err(|_| $crate::store::StoreError::Corrupt("negative tree size".into()))?;
+                Ok((tx, base))
+            }
+
             /// Appends the leaves a group gave out, at `base` where the group found the log.
             async fn append_group_leaves(
                 tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
@@ -1044,9 +976,11 @@ macro_rules! impl_store {
                 Ok(Some(head))
             }
 
-            /// Accepted check-ins of a group in one multi-row INSERT per table (in chunks that
-            /// stay under SQLite's 32 766 bound parameters); their first seals take the next leaf
-            /// indexes in the group's order.
+            /// Accepted check-ins in one multi-row INSERT per table (in chunks that stay under
+            /// SQLite's 32 766 bound parameters): the check-ins, their persons, their first seals
+            /// (taking the next leaf indexes in order, with the webhook outbox of a partner's) and
+            /// their registry-check jobs. A group's fast path writes all of them at once; the
+            /// write-by-write path, one.
             async fn accept_batch_in_tx(
                 tx: &mut sqlx::Transaction<'static, <$T as $crate::store::shared::Backend>::Db>,
                 accepts: &[&($crate::store::NewCheckin, $crate::store::shared::CheckinColumns)],
@@ -1181,13 +1115,7 @@ macro_rules! impl_store {
                 &self,
                 batch: &[$crate::store::group::Pending],
             ) -> $crate::store::StoreResult<Vec<$crate::store::StoreResult<$crate::store::group::Written>>> {
-                let mut tx = self.begin_write().await?;
-                // Take the log's write lock first: the seals of the group get the next leaf
-                // indexes as they are written, and their leaves are appended at the end, at once.
-                let size: i64 = sqlx::query_scalar("UPDATE tlog_head SET tree_size = tree_size WHERE id = 1 RETURNING tree_size")
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let base = u64::try_from(size).map_err(|_| $crate::store::StoreError::Corrupt("negative tree size".into()))?;
+                let (mut tx, base) = self.begin_group().await?;
                 let mut leaves = $crate::store::shared::LeafCursor { next: base, jws: Vec::new() };
                 let mut results = Vec::with_capacity(batch.len());
                 for p in batch {
@@ -1195,7 +1123,7 @@ macro_rules! impl_store {
                     let before = leaves.mark();
                     let r = match &p.op {
                         $crate::store::group::GroupOp::Accept(a) => {
-                            Self::accept_in_tx(&mut tx, &a.0, &a.1, &mut leaves).await.map(|_| (true, Some(before.0)))
+                            Self::accept_batch_in_tx(&mut tx, &[&**a], &mut leaves).await.map(|_| (true, Some(before.0)))
                         }
                         $crate::store::group::GroupOp::Event(w) => Self::event_in_tx(&mut tx, w, &mut leaves).await.map(|a| (a, None)),
                     };

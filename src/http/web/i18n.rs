@@ -104,8 +104,7 @@ impl Lang {
 
     /// The message `key` with named arguments.
     pub fn t_with(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect();
-        LOCALES.lookup_with_args(&self.0, key, &args)
+        LOCALES.lookup_with_args(&self.0, key, &fluent_args(args))
     }
 
     /// The message `key` with one string argument `$name`.
@@ -139,9 +138,7 @@ impl Lang {
     /// The message `key` with one string argument `$name`, if this language (or English)
     /// defines it (a message with an argument does not resolve without it).
     pub fn try_t1(&self, key: &str, name: &'static str, value: &str) -> Option<String> {
-        let args: HashMap<Cow<'static, str>, FluentValue<'static>> =
-            [(Cow::Borrowed(name), FluentValue::from(value.to_owned()))].into_iter().collect();
-        LOCALES.try_lookup_with_args(&self.0, key, &args)
+        LOCALES.try_lookup_with_args(&self.0, key, &fluent_args(&[(name, FluentValue::from(value.to_owned()))]))
     }
 
     /// A date, in the locale's `format-date` pattern (chrono's strftime syntax).
@@ -285,6 +282,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
         let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
         Ok(Lang::from_accept_language(accept))
     }
+}
+
+/// Named arguments as fluent-templates takes them.
+fn fluent_args(args: &[(&'static str, FluentValue<'static>)]) -> HashMap<Cow<'static, str>, FluentValue<'static>> {
+    args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect()
 }
 
 /// Remembers a language chosen with the switch (`?lang=zh-CN`) in the `lang` cookie, for a year.
