@@ -333,3 +333,45 @@ fn write_seed_files() {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
 }
+
+/// A 4032 × 3024 (12 MP) photo-like picture: textured grey (sensor noise and grain, so that
+/// the JPEG is megabytes like a phone's) with `code` at (`x`, `y`).
+fn phone_photo(code: &GrayImage, x: u32, y: u32) -> GrayImage {
+    let mut seed = 0x2545_F491_u32;
+    let mut photo = GrayImage::from_fn(4032, 3024, |px, py| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let grain = ((px / 5 + py / 7) % 9) as i32 * 3;
+        Luma([(150 + grain + (seed % 41) as i32 - 20) as u8])
+    });
+    image::imageops::overlay(&mut photo, code, i64::from(x), i64::from(y));
+    photo
+}
+
+#[test]
+fn a_12_megapixel_photo_is_read_from_a_quarter_size_raster_on_two_threads() {
+    use hospes::qr::decode::decode_bytes_traced;
+    // 4:2:0 colour like a phone's JPEG, and grey with EXIF orientation 6 (held upright).
+    let photo = phone_photo(&fx::code("https://hospes.example/i/7Hq2kP", 24), 1500, 900);
+    let colour = fx::jpeg(&DynamicImage::ImageRgb8(DynamicImage::ImageLuma8(photo.clone()).to_rgb8()), 90);
+    let upright = image::imageops::rotate90(&photo);
+    let sideways = fx::jpeg_with_orientation(&upright, 6);
+    for (name, jpeg) in [("4:2:0 colour", colour), ("grey, EXIF 6", sideways)] {
+        assert!(jpeg.len() > 1 << 20, "{name}: a photo-sized file ({} bytes)", jpeg.len());
+        let (texts, trace) = decode_bytes_traced(&jpeg, &Limits::default());
+        assert_eq!(texts.unwrap(), ["https://hospes.example/i/7Hq2kP"], "{name}");
+        assert!(trace.quarter, "{name}: read from the quarter-size raster");
+    }
+}
+
+#[test]
+fn a_code_too_small_for_the_quarter_raster_is_read_at_full_resolution() {
+    use hospes::qr::decode::decode_bytes_traced;
+    // 4 px modules: one pixel a module at a quarter of the size.
+    let photo = phone_photo(&fx::code("https://hospes.example/i/small", 4), 2900, 2100);
+    let jpeg = fx::jpeg(&DynamicImage::ImageLuma8(photo), 92);
+    let (texts, trace) = decode_bytes_traced(&jpeg, &Limits::default());
+    assert_eq!(texts.unwrap(), ["https://hospes.example/i/small"]);
+    assert!(trace.quarter && trace.steps_run > 2, "first the quarter raster, then the full photo: {trace:?}");
+}

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use super::Limits;
 use super::engines::{self, Binarizer, Found};
 use super::luma::Luma;
 
@@ -60,6 +61,12 @@ pub enum Prep {
     Half,
     /// The full-resolution photo, when the working raster was downscaled.
     Full,
+    /// A large photo at three quarters of the working raster's downscaling (from the
+    /// full-resolution photo).
+    Finer,
+    /// The working raster enlarged by 4/3 (bilinear), for a photo read at a quarter of its size:
+    /// about the scale a 12 MP photo's first raster had before (a third).
+    Up4By3,
     /// A white quiet zone added around the working raster; small rasters also enlarged
     /// (nearest neighbour) to about 400 px.
     Padded,
@@ -74,20 +81,21 @@ pub enum Prep {
 /// utility bill) that neither rxing nor zxing-cpp read; it also finds code outlines that rxing
 /// then reads from a re-cropped, enlarged cut.
 pub const CASCADE: &[(Engine, Prep)] = &[
-    (Engine::Rxing, Prep::Base),             // 233
-    (Engine::Rxing, Prep::Inverted),         // +4 light-on-dark codes
-    (Engine::RxingGlobal, Prep::Base),       // +1 uneven light
-    (Engine::RxingHarder, Prep::Base),       // +1 small code in a large photo
-    (Engine::RxingGlobal, Prep::Down3),      // +3 textured modules, large codes
-    (Engine::RxingGlobal, Prep::Down2),      // +1 circle-dot modules
-    (Engine::RxingLegacy, Prep::Base),       // +2 ZXing's Java detector
-    (Engine::Rxing, Prep::Half),             // photos above WORK_SIDE_PX: smaller codes
-    (Engine::Rxing, Prep::Full),             // and the smallest
-    (Engine::RxingGlobal, Prep::Padded),     // +1 no quiet zone
-    (Engine::Rxing, Prep::Up2),              // +1 modules under ~3 px
-    (Engine::Rqrr, Prep::Base),              // second detector; records unread outlines
-    (Engine::Rxing, Prep::RqrrCrops),        // outlines rqrr found, re-cut from full resolution
-    (Engine::Rqrr, Prep::Blurred),           // 2 unlabeled jsQR photos nothing else reads
+    (Engine::Rxing, Prep::Base),         // 233
+    (Engine::Rxing, Prep::Up4By3),       // phone photos read at a quarter (a scale rxing reads better)
+    (Engine::Rxing, Prep::Inverted),     // +4 light-on-dark codes
+    (Engine::RxingGlobal, Prep::Base),   // +1 uneven light
+    (Engine::RxingHarder, Prep::Base),   // +1 small code in a large photo
+    (Engine::RxingGlobal, Prep::Down3),  // +3 textured modules, large codes
+    (Engine::RxingGlobal, Prep::Down2),  // +1 circle-dot modules
+    (Engine::RxingLegacy, Prep::Base),   // +2 ZXing's Java detector
+    (Engine::Rxing, Prep::Half),         // photos above WORK_SIDE_PX: smaller codes
+    (Engine::Rxing, Prep::Full),         // and the smallest
+    (Engine::RxingGlobal, Prep::Padded), // +1 no quiet zone
+    (Engine::Rxing, Prep::Up2),          // +1 modules under ~3 px
+    (Engine::Rqrr, Prep::Base),          // second detector; records unread outlines
+    (Engine::Rxing, Prep::RqrrCrops),    // outlines rqrr found, re-cut from full resolution
+    (Engine::Rqrr, Prep::Blurred),       // 2 unlabeled jsQR photos nothing else reads
 ];
 
 /// What the cascade did: which step read the codes and whether any decoder panicked.
@@ -102,12 +110,19 @@ pub struct Trace {
     pub out_of_time: bool,
     /// Time spent decoding the file to a raster, in milliseconds.
     pub load_ms: f64,
+    /// Whether the first raster was read at a quarter of the photo's size (a large JPEG).
+    pub quarter: bool,
 }
 
 /// The image in all the versions the steps need, each made on first use.
-pub struct Images {
-    /// The photo at full resolution; upright once `orientation` is 1.
+pub struct Images<'a> {
+    /// The photo at full resolution; upright once `orientation` is 1. Empty (0 × 0) for a photo
+    /// read at a quarter of its size first, until a step needs it (see `source`).
     full: Luma,
+    /// Where the full-resolution photo comes from when it has not been decoded yet.
+    source: Option<(&'a [u8], &'a Limits)>,
+    /// Whether the working raster was read at a quarter of the photo's size.
+    pub quarter: bool,
     /// EXIF orientation still to apply to `full` (the working raster is made upright at once:
     /// turning a 12 MP raster costs more than reading most photos).
     orientation: u8,
@@ -120,9 +135,9 @@ pub struct Images {
     finder_patterns: usize,
 }
 
-impl Images {
+impl<'a> Images<'a> {
     /// `full` as stored, with its EXIF orientation (1–8).
-    pub fn new(full: Luma, orientation: u8) -> Images {
+    pub fn new(full: Luma, orientation: u8) -> Images<'a> {
         let side = full.width.max(full.height);
         let factor = if side <= WORK_SIDE_PX { 1 } else { side.div_ceil(PHOTO_WORK_SIDE_PX) };
         let (full, orientation, downscaled) = if factor > 1 {
@@ -131,12 +146,51 @@ impl Images {
         } else {
             (full.oriented(orientation), 1, None)
         };
-        Images { full, orientation, factor, downscaled, unread_grids: Vec::new(), finder_patterns: 0 }
+        Images {
+            full,
+            source: None,
+            quarter: false,
+            orientation,
+            factor,
+            downscaled,
+            unread_grids: Vec::new(),
+            finder_patterns: 0,
+        }
+    }
+
+    /// A large JPEG read at a quarter of its size (see [`super::quarter`]), as stored, with its
+    /// EXIF orientation; the full-resolution photo is decoded from `bytes` only if a step needs it.
+    pub fn from_quarter(quarter: Luma, orientation: u8, bytes: &'a [u8], limits: &'a Limits) -> Images<'a> {
+        let side = quarter.width.max(quarter.height);
+        let extra = if side <= PHOTO_WORK_SIDE_PX { 1 } else { side.div_ceil(PHOTO_WORK_SIDE_PX) };
+        let base = full_downscaled_upright(&quarter, extra, orientation);
+        Images {
+            full: Luma::new(0, 0, Vec::new()),
+            source: Some((bytes, limits)),
+            quarter: true,
+            orientation,
+            factor: 4 * extra,
+            downscaled: Some(base),
+            unread_grids: Vec::new(),
+            finder_patterns: 0,
+        }
+    }
+
+    /// Decodes the full-resolution photo if it was read at a quarter first. On failure `full`
+    /// stays empty and the steps that need it read nothing.
+    fn load_full(&mut self) {
+        if let Some((bytes, limits)) = self.source.take()
+            && let Ok((full, orientation)) = super::load::load_unoriented(bytes, limits)
+        {
+            self.full = full;
+            self.orientation = orientation;
+        }
     }
 
     /// Turns the full-resolution raster upright, before a step that reads it.
     fn upright_full(&mut self) {
-        if self.orientation != 1 {
+        self.load_full();
+        if self.orientation != 1 && self.full.width > 0 {
             let full = std::mem::replace(&mut self.full, Luma::new(0, 0, Vec::new()));
             self.full = full.oriented(self.orientation);
             self.orientation = 1;
@@ -160,7 +214,15 @@ impl Images {
             Prep::Otsu => owned(base.otsu_thresholded(), 1.0),
             Prep::Up2 if base.width.max(base.height) <= 1600 => owned(base.upscaled2(), 0.5),
             Prep::Down2 => owned(base.downscaled(2), 2.0),
-            Prep::Half if self.factor >= 4 => owned(self.full.downscaled(self.factor / 2), (self.factor / 2) as f32 / f),
+            Prep::Half | Prep::Full | Prep::Finer | Prep::RqrrCrops if self.full.width == 0 => Vec::new(),
+            Prep::Finer if self.factor >= 4 => {
+                let finer = self.factor * 3 / 4;
+                owned(self.full.downscaled(finer), finer as f32 / f)
+            }
+            Prep::Up4By3 if self.quarter => owned(base.resized(base.width * 4 / 3, base.height * 4 / 3), 0.75),
+            Prep::Half if self.factor >= 4 => {
+                owned(self.full.downscaled(self.factor / 2), (self.factor / 2) as f32 / f)
+            }
             Prep::Full if self.factor > 1 => vec![(Cow::Borrowed(&self.full), 1.0 / f)],
             Prep::RqrrCrops => self.crops().into_iter().map(|(l, s)| (Cow::Owned(l), s)).collect(),
             Prep::Padded => {
@@ -200,7 +262,7 @@ pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Tra
     if slow && images.finder_patterns > MAX_FINDER_PATTERNS_FOR_SLOW_DETECTORS {
         return Vec::new();
     }
-    if matches!(prep, Prep::Half | Prep::Full | Prep::RqrrCrops) {
+    if matches!(prep, Prep::Half | Prep::Full | Prep::Finer | Prep::RqrrCrops) {
         images.upright_full();
     }
     let mut found = Vec::new();
@@ -251,9 +313,8 @@ pub fn run_step(images: &mut Images, engine: Engine, prep: Prep, trace: &mut Tra
 }
 
 /// Runs the cascade until a step reads at least one code.
-pub fn run(full: Luma, orientation: u8) -> (Vec<Found>, Trace) {
+pub fn run(mut images: Images<'_>) -> (Vec<Found>, Trace) {
     let started = std::time::Instant::now();
-    let mut images = Images::new(full, orientation);
     let mut trace = Trace::default();
     for &(engine, prep) in CASCADE {
         if started.elapsed() > CASCADE_BUDGET {

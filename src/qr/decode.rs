@@ -23,15 +23,20 @@ pub fn decode_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, Decode
 #[doc(hidden)]
 pub fn decode_bytes_traced(bytes: &[u8], limits: &Limits) -> (Result<Vec<String>, DecodeError>, cascade::Trace) {
     let started = std::time::Instant::now();
-    let (luma, orientation) = match catch_unwind(AssertUnwindSafe(|| load::load_unoriented(bytes, limits))) {
-        Ok(Ok(loaded)) => loaded,
-        Ok(Err(err)) => return (Err(err), cascade::Trace::default()),
-        Err(_) => return (Err(DecodeError::DecoderPanic), cascade::Trace { panics: 1, ..Default::default() }),
+    let images = match images(bytes, limits) {
+        Ok(images) => images,
+        Err(err) => {
+            let panics = u32::from(err == DecodeError::DecoderPanic);
+            return (Err(err), cascade::Trace { panics, ..Default::default() });
+        }
     };
     let load_ms = started.elapsed().as_secs_f64() * 1e3;
-    let (found, trace) = match catch_unwind(AssertUnwindSafe(|| cascade::run(luma, orientation))) {
-        Ok((found, trace)) => (found, cascade::Trace { load_ms, ..trace }),
-        Err(_) => return (Err(DecodeError::DecoderPanic), cascade::Trace { panics: 1, ..Default::default() }),
+    let quarter = images.quarter;
+    let (found, trace) = match catch_unwind(AssertUnwindSafe(|| cascade::run(images))) {
+        Ok((found, trace)) => (found, cascade::Trace { load_ms, quarter, ..trace }),
+        Err(_) => {
+            return (Err(DecodeError::DecoderPanic), cascade::Trace { panics: 1, ..Default::default() });
+        }
     };
     let result = if !found.is_empty() {
         Ok(cascade::reading_order(found))
@@ -46,8 +51,7 @@ pub fn decode_bytes_traced(bytes: &[u8], limits: &Limits) -> (Result<Vec<String>
 /// For the benchmark's analysis mode: the texts each cascade step reads on its own.
 #[doc(hidden)]
 pub fn texts_per_step(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<String>, f64)>, DecodeError> {
-    let (luma, orientation) = load::load_unoriented(bytes, limits)?;
-    let mut images = cascade::Images::new(luma, orientation);
+    let mut images = images(bytes, limits)?;
     let mut trace = cascade::Trace::default();
     let mut out = Vec::new();
     // The crops step needs rqrr's unread grids from the base raster first. Extra steps, not in
@@ -60,6 +64,8 @@ pub fn texts_per_step(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<
         (cascade::Engine::Rqrr, cascade::Prep::Padded),
         (cascade::Engine::RxingGlobal, cascade::Prep::Blurred),
         (cascade::Engine::Rxing, cascade::Prep::Down2),
+        (cascade::Engine::RxingHarder, cascade::Prep::Up4By3),
+        (cascade::Engine::Rxing, cascade::Prep::Finer),
     ];
     for &(engine, prep) in cascade::CASCADE.iter().chain(&extra) {
         let start = std::time::Instant::now();
@@ -68,4 +74,14 @@ pub fn texts_per_step(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<
         out.push((format!("{engine:?}/{prep:?}"), cascade::reading_order(found), ms));
     }
     Ok(out)
+}
+
+/// The image as the cascade starts from it: a large JPEG at a quarter of its size when
+/// [`load::load_quarter`] reads it, otherwise the whole photo. A panic in a decoder is caught.
+fn images<'a>(bytes: &'a [u8], limits: &'a Limits) -> Result<cascade::Images<'a>, DecodeError> {
+    catch_unwind(AssertUnwindSafe(|| match load::load_quarter(bytes, limits) {
+        Some((quarter, orientation)) => Ok(cascade::Images::from_quarter(quarter, orientation, bytes, limits)),
+        None => load::load_unoriented(bytes, limits).map(|(full, orientation)| cascade::Images::new(full, orientation)),
+    }))
+    .unwrap_or(Err(DecodeError::DecoderPanic))
 }

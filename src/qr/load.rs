@@ -83,6 +83,31 @@ pub fn load_unoriented(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), Deco
     }
 }
 
+/// Photos with a longer side of at least this many pixels (12 MP phone photos: 4 000 px and up) are
+/// read at a quarter of their size first: about 1 000 px and more, what the cascade's first steps
+/// read anyway.
+const MIN_SIDE_FOR_QUARTER: usize = 3600;
+
+/// A large JPEG's luma at a quarter of its width and height, with its EXIF orientation, when
+/// [`super::quarter`] reads it; `None` for anything else (other formats, smaller photos, files
+/// above the limits, JPEG variants it does not read), which the caller decodes whole with
+/// [`load_unoriented`] (and which reports any error).
+pub fn load_quarter(bytes: &[u8], limits: &Limits) -> Option<(Luma, u8)> {
+    if bytes.len() > limits.max_bytes || sniff(bytes) != Ok(Format::Jpeg) {
+        return None;
+    }
+    let options = DecoderOptions::default().set_max_width(usize::from(u16::MAX)).set_max_height(usize::from(u16::MAX));
+    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    decoder.decode_headers().ok()?;
+    let (width, height) = decoder.dimensions()?;
+    if width.max(height) < MIN_SIDE_FOR_QUARTER || limits.check_dimensions(width as u64, height as u64).is_err() {
+        return None;
+    }
+    let orientation = decoder.exif().and_then(|tiff| super::exif::orientation(tiff.as_slice())).unwrap_or(1);
+    let quarter = super::quarter::decode(bytes)?;
+    (quarter.width == width.div_ceil(4) && quarter.height == height.div_ceil(4)).then_some((quarter, orientation))
+}
+
 /// zune-jpeg first (fast, luma only); jpeg-decoder when zune-jpeg cannot read the file (it fails
 /// on some valid files, e.g. progressive CMYK).
 fn load_jpeg(bytes: &[u8], limits: &Limits) -> Result<(Luma, u8), DecodeError> {

@@ -96,18 +96,39 @@ impl Luma {
 
     /// Doubles both sides with bilinear interpolation.
     pub fn upscaled2(&self) -> Luma {
+        self.resized(self.width * 2, self.height * 2)
+    }
+
+    /// Scales to `out_w` × `out_h` with bilinear interpolation (for enlarging; shrinking by more
+    /// than half skips pixels).
+    pub fn resized(&self, out_w: usize, out_h: usize) -> Luma {
         let (w, h) = (self.width, self.height);
-        Luma::from_fn(w * 2, h * 2, |x, y| {
-            // sample centre of output pixel in source coordinates
-            let sx = ((x as f32 + 0.5) / 2.0 - 0.5).clamp(0.0, (w - 1) as f32);
-            let sy = ((y as f32 + 0.5) / 2.0 - 0.5).clamp(0.0, (h - 1) as f32);
-            let (x0, y0) = (sx as usize, sy as usize);
-            let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
-            let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
-            let top = f32::from(self.get(x0, y0)) * (1.0 - fx) + f32::from(self.get(x1, y0)) * fx;
-            let bot = f32::from(self.get(x0, y1)) * (1.0 - fx) + f32::from(self.get(x1, y1)) * fx;
-            (top * (1.0 - fy) + bot * fy + 0.5) as u8
-        })
+        if w == 0 || h == 0 || out_w == 0 || out_h == 0 {
+            return Luma { width: 0, height: 0, pixels: Vec::new() };
+        }
+        // For each output column and row: the two source pixels and the weight of the second,
+        // sampling at the centre of the output pixel.
+        let taps = |out: usize, src: usize| -> Vec<(usize, usize, f32)> {
+            let k = src as f32 / out as f32;
+            (0..out)
+                .map(|i| {
+                    let s = ((i as f32 + 0.5) * k - 0.5).clamp(0.0, (src - 1) as f32);
+                    let i0 = s as usize;
+                    (i0, (i0 + 1).min(src - 1), s - i0 as f32)
+                })
+                .collect()
+        };
+        let (columns, rows) = (taps(out_w, w), taps(out_h, h));
+        let mut pixels = Vec::with_capacity(out_w * out_h);
+        let mut line = vec![0f32; w];
+        for &(y0, y1, fy) in &rows {
+            let (top, bottom) = (&self.pixels[y0 * w..(y0 + 1) * w], &self.pixels[y1 * w..(y1 + 1) * w]);
+            for ((l, &a), &b) in line.iter_mut().zip(top).zip(bottom) {
+                *l = f32::from(a) + (f32::from(b) - f32::from(a)) * fy;
+            }
+            pixels.extend(columns.iter().map(|&(x0, x1, fx)| (line[x0] + (line[x1] - line[x0]) * fx + 0.5) as u8));
+        }
+        Luma { width: out_w, height: out_h, pixels }
     }
 
     /// Light on dark becomes dark on light.

@@ -22,6 +22,7 @@ mod exif;
 mod limits;
 mod load;
 mod luma;
+mod quarter;
 mod restart;
 mod text;
 
