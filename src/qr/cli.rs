@@ -16,7 +16,8 @@ pub fn decode_files(paths: &[PathBuf], out: &mut impl Write) -> io::Result<usize
     let mut failures = 0;
     for path in paths {
         let start = Instant::now();
-        let result = std::fs::read(path).map_err(Failure::Io).and_then(|b| decode_bytes(&b, &limits).map_err(Failure::Decode));
+        let result =
+            std::fs::read(path).map_err(Failure::Io).and_then(|b| decode_bytes(&b, &limits).map_err(Failure::Decode));
         let ms = (start.elapsed().as_secs_f64() * 1e5).round() / 100.0;
         let file = path.to_string_lossy();
         let line = match result {
@@ -41,7 +42,8 @@ pub fn print_texts(paths: &[PathBuf], out: &mut impl Write, err: &mut impl Write
     let limits = Limits::default();
     let mut failures = 0;
     for path in paths {
-        match std::fs::read(path).map_err(Failure::Io).and_then(|b| decode_bytes(&b, &limits).map_err(Failure::Decode)) {
+        match std::fs::read(path).map_err(Failure::Io).and_then(|b| decode_bytes(&b, &limits).map_err(Failure::Decode))
+        {
             Ok(texts) => texts.iter().try_for_each(|t| writeln!(out, "{t}"))?,
             Err(Failure::Io(e)) => (failures += 1, writeln!(err, "{}: {e}", path.display())?).1,
             Err(Failure::Decode(e)) => (failures += 1, writeln!(err, "{}: {e}", path.display())?).1,

@@ -88,7 +88,9 @@ pub fn rxing_legacy(img: &Luma) -> Vec<Found> {
     let hints = DecodeHints { TryHarder: Some(true), ..DecodeHints::default() };
     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
     match rxing::Reader::decode_with_hints(&mut rxing::qrcode::QRCodeReader, &mut bitmap, &hints) {
-        Ok(r) => vec![Found { text: r.getText().to_owned(), points: r.getPoints().iter().map(|p| (p.x, p.y)).collect() }],
+        Ok(r) => {
+            vec![Found { text: r.getText().to_owned(), points: r.getPoints().iter().map(|p| (p.x, p.y)).collect() }]
+        }
         _ => Vec::new(),
     }
 }

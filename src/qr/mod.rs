@@ -35,6 +35,13 @@ pub use limits::Limits;
 #[doc(hidden)]
 pub use cascade::Trace;
 
+/// For the fuzz target: the quarter-size JPEG reader's result (width, height, pixels) on one
+/// thread and on two, forced whatever the file's size. They must always be equal.
+#[doc(hidden)]
+pub fn quarter_on_one_and_two_threads(bytes: &[u8]) -> [Option<(usize, usize, Vec<u8>)>; 2] {
+    [usize::MAX, 0].map(|from| quarter::decode_with(bytes, from).map(|l| (l.width, l.height, l.pixels)))
+}
+
 /// Decodes uploads off the async runtime with a bound on concurrent decodes, so a burst of
 /// uploads neither stalls other requests nor multiplies peak memory. Cheap to clone; clones
 /// share the bound.

@@ -223,23 +223,38 @@ struct Quad {
 /// file is not one this reads (see the module documentation). The caller has checked the
 /// dimensions against its limits.
 pub fn decode(bytes: &[u8]) -> Option<Luma> {
+    decode_with(bytes, MIN_BYTES_FOR_TWO_THREADS)
+}
+
+/// [`decode`], on two threads from `two_threads_from` bytes of scan data. The result does not
+/// depend on the number of threads (the fuzz target checks this on every input).
+pub fn decode_with(bytes: &[u8], two_threads_from: usize) -> Option<Luma> {
     let header = header(bytes)?;
     let (bits, restarts) = unstuff(bytes.get(header.scan_start..)?, header.restart_interval > 0)?;
     let total = header.mcus_per_row.checked_mul(header.mcu_rows)?;
-    let blocks = decode_scan(&header, &bits, &restarts, total)?;
+    let blocks = decode_scan(&header, &bits, &restarts, total, two_threads_from)?;
     Some(assemble(&header, &blocks))
 }
 
 /// Decodes every MCU's luma blocks, on two threads when the scan is large.
-fn decode_scan(header: &Header, bits: &Bits, restarts: &[usize], total: usize) -> Option<Vec<Quad>> {
+fn decode_scan(
+    header: &Header,
+    bits: &Bits,
+    restarts: &[usize],
+    total: usize,
+    two_threads_from: usize,
+) -> Option<Vec<Quad>> {
     let two =
-        bits.len / 8 >= MIN_BYTES_FOR_TWO_THREADS && std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2;
+        bits.len / 8 >= two_threads_from.max(1) && std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2;
     if !two {
         let mut first = Exact::new(header);
         first.run(header, bits, restarts, total, usize::MAX)?;
         return (first.mcus == total).then_some(first.blocks);
     }
     let middle = bits.len / 2 / 8 * 8;
+    if middle == 0 {
+        return None;
+    }
     std::thread::scope(|scope| {
         let second = scope.spawn(|| Speculative::run(header, bits, restarts, middle, total));
         let mut first = Exact::new(header);
@@ -391,14 +406,19 @@ impl Exact {
             }
             if let Some(&(at, pred_before, first_block)) = second.starts.get(j)
                 && at == self.pos
-                && self.mcus + (second.starts.len() - j) == total
+                && second.last_failure.is_none_or(|failed_at| failed_at < at)
+                && second.starts.len() - j >= total - self.mcus
             {
+                // From here both decode the same codes, so the second's MCUs are the photo's
+                // next ones; any it decoded past the last (in the padding bits) are dropped.
+                let end = second.starts.get(j + total - self.mcus).map_or(second.blocks.len(), |s| s.2);
                 // With restart markers the predictions start from zero at a marker on both
                 // sides; otherwise the second's are relative to its starting point.
                 let offset = self.preds[luma].wrapping_sub(pred_before);
                 let mut blocks = std::mem::take(&mut self.blocks);
-                blocks
-                    .extend(second.blocks[first_block..].iter().map(|q| Quad { dc: q.dc.wrapping_add(offset), ..*q }));
+                blocks.extend(
+                    second.blocks[first_block..end].iter().map(|q| Quad { dc: q.dc.wrapping_add(offset), ..*q }),
+                );
                 return Some(blocks);
             }
             if self.pos >= bits.len {
@@ -423,6 +443,9 @@ struct Speculative {
     /// its first luma block in `blocks`.
     starts: Vec<(usize, i32, usize)>,
     blocks: Vec<Quad>,
+    /// Where the last MCU that did not decode started, if one decoded after it: the MCUs after a
+    /// meeting point must all have decoded one after the other, as they would for the first thread.
+    last_failure: Option<usize>,
 }
 
 impl Speculative {
@@ -432,6 +455,7 @@ impl Speculative {
         let mut out = Speculative {
             starts: Vec::with_capacity(total / 2 + 1),
             blocks: Vec::with_capacity(total / 2 * per_mcu + per_mcu),
+            last_failure: None,
         };
         let mut preds = [0i32; 4];
         // With restart markers: start at the first one past the middle, where the decoding is
@@ -443,7 +467,7 @@ impl Speculative {
             pos = restarts[r];
             restart_mcus = Some((r + 1) * header.restart_interval);
         }
-        let mut resyncs = 0;
+        let (mut resyncs, mut failed_at) = (0, None);
         while pos < bits.len {
             let start = pos;
             let blocks_before = out.blocks.len();
@@ -452,12 +476,16 @@ impl Speculative {
                 // Not in step yet (or garbage): try again one bit further.
                 out.starts.pop();
                 out.blocks.truncate(blocks_before);
+                failed_at = Some(start);
                 resyncs += 1;
                 if resyncs > MAX_RESYNCS || restart_mcus.is_some() {
                     return None;
                 }
                 pos = start + 1;
                 continue;
+            }
+            if failed_at.is_some() {
+                out.last_failure = failed_at.take();
             }
             if let Some(first) = restart_mcus {
                 let done = first + out.starts.len();
@@ -799,6 +827,36 @@ mod tests {
         let met = first.meet(&header, &bits, &restarts, total, second).expect("they meet");
         assert_eq!(met.len(), alone.blocks.len());
         assert!(met.iter().zip(&alone.blocks).all(|(a, b)| a.dc == b.dc && a.ac == b.ac));
+    }
+
+    #[test]
+    fn damaged_files_give_the_same_answer_on_one_thread_and_on_two() {
+        // Random bytes changed in the scan: the second thread resynchronises past them, but the
+        // result (a raster, or None) must be what the first thread alone gives.
+        let mut seed = 0x9E37_79B9_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize
+        };
+        let (mut rasters, mut nones) = (0, 0);
+        for ri in [0, 5] {
+            let bytes = photo(640, 480, ri, jpeg_encoder::SamplingFactor::F_2_2);
+            let scan_start = header(&bytes).expect("header").scan_start;
+            for round in 0..60 {
+                let mut damaged = bytes.clone();
+                for _ in 0..1 + round % 3 {
+                    let at = scan_start + next() % (bytes.len() - scan_start - 2);
+                    damaged[at] = (next() & 0xFF) as u8;
+                }
+                let (one, two) = (decode_with(&damaged, usize::MAX), decode_with(&damaged, 0));
+                assert!(one == two, "restart interval {ri}, round {round}: one and two threads differ");
+                if one.is_some() { rasters += 1 } else { nones += 1 }
+            }
+        }
+        // both outcomes occur, so both paths were compared
+        assert!(rasters > 0 && nones > 0, "{rasters} rasters, {nones} refusals");
     }
 
     #[test]

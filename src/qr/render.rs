@@ -63,11 +63,8 @@ pub fn svg(text: &str) -> String {
 /// [`RenderError::TooLong`] above 2953 bytes.
 pub fn try_png(text: &str, module_px: u32) -> Result<Vec<u8>, RenderError> {
     let module_px = module_px.max(1);
-    let image = code(text)?
-        .render::<image::Luma<u8>>()
-        .quiet_zone(true)
-        .module_dimensions(module_px, module_px)
-        .build();
+    let image =
+        code(text)?.render::<image::Luma<u8>>().quiet_zone(true).module_dimensions(module_px, module_px).build();
     let mut out = Vec::new();
     image
         .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)

@@ -20,9 +20,7 @@ pub fn from_payload(bytes: &[u8]) -> String {
 
 /// Whether the bytes contain a Shift_JIS lead byte followed by a valid trail byte.
 fn has_shift_jis_pair(bytes: &[u8]) -> bool {
-    bytes.windows(2).any(|w| {
-        matches!(w[0], 0x81..=0x9F | 0xE0..=0xEF) && matches!(w[1], 0x40..=0x7E | 0x80..=0xFC)
-    })
+    bytes.windows(2).any(|w| matches!(w[0], 0x81..=0x9F | 0xE0..=0xEF) && matches!(w[1], 0x40..=0x7E | 0x80..=0xFC))
 }
 
 /// Whether three consecutive bytes are half-width katakana in Shift_JIS (0xA1–0xDF).
