@@ -76,7 +76,9 @@ pub enum Prep {
 
 /// The steps in order. Measured on the corpus (256 labeled images; `QR_STEPS=1 cargo bench
 /// --bench qr_corpus`): the first step reads 233, each later one is there for the images only it
-/// rescues (count in the comment), cheapest first. rqrr rescues none of the labeled images on
+/// rescues (count in the comment), cheapest first. `Up4By3` runs only for photos read at a
+/// quarter of their size (none in the corpus; one of the eight phone-like 12 MP photos of
+/// `scripts/make_phone_photos.py`). rqrr rescues none of the labeled images on
 /// its own, but on a slightly blurred raster it reads two unlabeled photos (a billboard, a
 /// utility bill) that neither rxing nor zxing-cpp read; it also finds code outlines that rxing
 /// then reads from a re-cropped, enlarged cut.

@@ -1,7 +1,9 @@
 //! Turns uploaded bytes into an upright grayscale raster, within [`Limits`].
 //!
-//! The format is sniffed from the bytes, never from a file name. JPEG goes through zune-jpeg
-//! straight to luma (the chroma planes are never converted, the common phone-photo case);
+//! The format is sniffed from the bytes, never from a file name. A large JPEG (12 MP and up) is
+//! read first at a quarter of its size by [`super::quarter`] ([`load_quarter`]); the cascade
+//! asks for the full-resolution raster ([`load_unoriented`]) only when a step needs it. JPEG goes
+//! through zune-jpeg straight to luma (the chroma planes are never converted);
 //! PNG, GIF, WebP, BMP and TIFF go through the `image` crate with its limits set from ours and
 //! are converted to luma in place. A baseline JPEG with restart markers is cut into strips that
 //! decode on all cores at once (see [`super::restart`]). The EXIF orientation is returned with

@@ -230,8 +230,9 @@ pub fn decode(bytes: &[u8]) -> Option<Luma> {
 /// depend on the number of threads (the fuzz target checks this on every input).
 pub fn decode_with(bytes: &[u8], two_threads_from: usize) -> Option<Luma> {
     let header = header(bytes)?;
-    let (bits, restarts) = unstuff(bytes.get(header.scan_start..)?, header.restart_interval > 0)?;
     let total = header.mcus_per_row.checked_mul(header.mcu_rows)?;
+    let max_restarts = total.checked_div(header.restart_interval);
+    let (bits, restarts) = unstuff(bytes.get(header.scan_start..)?, max_restarts)?;
     let blocks = decode_scan(&header, &bits, &restarts, total, two_threads_from)?;
     Some(assemble(&header, &blocks))
 }
@@ -468,7 +469,9 @@ impl Speculative {
             restart_mcus = Some((r + 1) * header.restart_interval);
         }
         let (mut resyncs, mut failed_at) = (0, None);
-        while pos < bits.len {
+        // Never more MCUs than the frame holds: data past them (a hostile file can add
+        // megabytes of tiny valid blocks) is not the photo's.
+        while pos < bits.len && out.starts.len() < total {
             let start = pos;
             let blocks_before = out.blocks.len();
             out.starts.push((start, preds[luma], blocks_before));
@@ -524,8 +527,9 @@ fn assemble(header: &Header, blocks: &[Quad]) -> Luma {
 
 /// Copies the scan's entropy-coded data without its stuffed zero bytes (T.81 §F.1.2.3), up to
 /// the marker that ends it, and notes where each restart marker was (as a bit position in the
-/// copy). `None` when a restart marker appears in a file without restart interval.
-fn unstuff(scan: &[u8], restarts_expected: bool) -> Option<(Bits, Vec<usize>)> {
+/// copy). `max_restarts`: how many restart markers the frame needs (`None` without a restart
+/// interval, when a marker makes this `None`); the data stops after them.
+fn unstuff(scan: &[u8], max_restarts: Option<usize>) -> Option<(Bits, Vec<usize>)> {
     let mut data = Vec::with_capacity(scan.len() + PADDING);
     let mut restarts = Vec::new();
     let mut at = 0;
@@ -542,10 +546,11 @@ fn unstuff(scan: &[u8], restarts_expected: bool) -> Option<(Bits, Vec<usize>)> {
                 at += 2;
             }
             Some(0xFF) => at += 1, // fill byte before a marker
-            Some(0xD0..=0xD7) if restarts_expected => {
+            Some(0xD0..=0xD7) if max_restarts.is_some_and(|max| restarts.len() < max) => {
                 restarts.push(data.len() * 8);
                 at += 2;
             }
+            Some(0xD0..=0xD7) if max_restarts.is_some() => break,
             Some(0xD0..=0xD7) => return None,
             _ => break, // EOI, another marker, or the end of the file
         }
@@ -568,6 +573,7 @@ fn header(bytes: &[u8]) -> Option<Header> {
     type Frame = (usize, usize, Vec<(u8, usize, usize, usize)>);
     let mut frame: Option<Frame> = None;
     let mut restart_interval = 0;
+    let (mut jfif, mut adobe_transform) = (false, None);
     if bytes.get(..2)? != [0xFF, 0xD8] {
         return None;
     }
@@ -645,6 +651,9 @@ fn header(bytes: &[u8]) -> Option<Header> {
                 }
             }
             0xDD => restart_interval = be16(body, 0)?,
+            // JFIF (APP0) means YCbCr; Adobe (APP14) says which transform was used (T.872 §6.5.3)
+            0xE0 if body.starts_with(b"JFIF\0") => jfif = true,
+            0xEE if body.starts_with(b"Adobe") => adobe_transform = Some(*body.get(11)?),
             0xDA => {
                 let (width, height, components) = frame?;
                 let n = usize::from(*body.first()?);
@@ -657,6 +666,14 @@ fn header(bytes: &[u8]) -> Option<Header> {
                 } else {
                     (1, 1)
                 };
+                // The first component is luma only in YCbCr: not in a file stored as RGB (Adobe
+                // transform 0, or components named R, G, B without JFIF), as libjpeg decides.
+                let ids: Vec<u8> = components.iter().map(|c| c.0).collect();
+                if components.len() == 3
+                    && (adobe_transform == Some(0) || (!jfif && adobe_transform.is_none() && ids == b"RGB"))
+                {
+                    return None;
+                }
                 let luma_id = components[0].0;
                 let mut mcu = Vec::new();
                 let mut luma_component = 0;
@@ -816,7 +833,7 @@ mod tests {
     fn the_two_threads_meet_and_give_the_same_raster_as_one() {
         let bytes = photo(1600, 1200, 0, jpeg_encoder::SamplingFactor::F_2_2);
         let header = header(&bytes).expect("header");
-        let (bits, restarts) = unstuff(&bytes[header.scan_start..], false).expect("scan");
+        let (bits, restarts) = unstuff(&bytes[header.scan_start..], None).expect("scan");
         assert!(bits.len / 8 >= MIN_BYTES_FOR_TWO_THREADS, "the test photo must take the two-thread path");
         let total = header.mcus_per_row * header.mcu_rows;
         let mut alone = Exact::new(&header);
@@ -857,6 +874,40 @@ mod tests {
         }
         // both outcomes occur, so both paths were compared
         assert!(rasters > 0 && nones > 0, "{rasters} rasters, {nones} refusals");
+    }
+
+    #[test]
+    fn a_jpeg_stored_as_rgb_is_left_to_zune_jpeg() {
+        // An Adobe APP14 segment with transform 0: the first component is red, not luma.
+        let bytes = photo(640, 480, 0, jpeg_encoder::SamplingFactor::F_1_1);
+        assert!(decode(&bytes).is_some());
+        let adobe = [&[0xFF, 0xEE, 0, 14][..], b"Adobe", &[0, 100, 0, 0, 0, 0, 0]].concat();
+        let rgb = [&bytes[..2], &adobe, &bytes[2..]].concat();
+        assert!(decode(&rgb).is_none());
+    }
+
+    #[test]
+    fn data_past_the_last_mcu_is_not_decoded_or_kept() {
+        // The scan's data three times over (a hostile file can add megabytes of valid blocks),
+        // and a flood of restart markers after the last interval.
+        let bytes = photo(640, 480, 0, jpeg_encoder::SamplingFactor::F_2_2);
+        let header = header(&bytes).expect("header");
+        let scan = &bytes[header.scan_start..bytes.len() - 2];
+        let tripled = [&bytes[..header.scan_start], scan, scan, scan, &[0xFF, 0xD9]].concat();
+        let (bits, restarts) = unstuff(&tripled[header.scan_start..], None).expect("scan");
+        let total = header.mcus_per_row * header.mcu_rows;
+        let second = Speculative::run(&header, &bits, &restarts, bits.len / 2 / 8 * 8, total).expect("decodes");
+        assert!(second.starts.len() <= total, "{} MCUs recorded of {total}", second.starts.len());
+        assert_eq!(decode_with(&tripled, 0), decode_with(&bytes, usize::MAX), "the extra data changes nothing");
+
+        let bytes = photo(640, 480, 10, jpeg_encoder::SamplingFactor::F_2_2);
+        let header = super::header(&bytes).expect("header");
+        let flood: Vec<u8> = (0..10_000u32).flat_map(|i| [0xFF, 0xD0 + (i % 8) as u8]).collect();
+        let flooded = [&bytes[..bytes.len() - 2], &flood, &[0xFF, 0xD9]].concat();
+        let total = header.mcus_per_row * header.mcu_rows;
+        let (_, restarts) = unstuff(&flooded[header.scan_start..], Some(total / 10)).expect("scan");
+        assert_eq!(restarts.len(), total / 10);
+        assert_eq!(decode_with(&flooded, 0), decode_with(&bytes, usize::MAX));
     }
 
     #[test]
