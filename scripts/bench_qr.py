@@ -11,6 +11,7 @@ Setup once (any venv path works):
     cargo build --release
 Run:
     .venv-bench/bin/python scripts/bench_qr.py [--hospes target/release/hospes] [--repeat 3]
+    .venv-bench/bin/python scripts/bench_qr.py --files /tmp/phone/*.jpg   # other photos, per file
 """
 import argparse, json, os, statistics, subprocess, sys, time
 from pathlib import Path
@@ -99,7 +100,11 @@ def main():
     ap.add_argument("--hospes", default=str(Path(target) / "release" / "hospes"))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--details", action="store_true", help="list images where the decoders differ")
+    ap.add_argument("--files", nargs="+", help="unlabeled photos to time instead of the corpus (e.g. the "
+                    "12 MP ones of make_phone_photos.py): a row per file, then p50/p95 over all")
     a = ap.parse_args()
+    if a.files:
+        return per_file(a)
     qr = testdata_dir()
     rows = manifest(qr)
     z = repeated(lambda: run_zxing(qr, rows), a.repeat)
@@ -124,6 +129,23 @@ def main():
                     print(f"  {p}: hospes={'ok' if hz else 'miss'} zxing-cpp={'ok' if zz else 'miss'}")
             elif set(h[p][0]) != set(z[p][0]):
                 print(f"  {p} (unlabeled): hospes={h[p][0]!r:.80} zxing-cpp={z[p][0]!r:.80}")
+
+
+def per_file(a):
+    import zxingcpp
+    root, rows = Path("/"), [(str(Path(f).resolve()), None) for f in a.files]
+    z = repeated(lambda: run_zxing(root, rows), a.repeat)
+    h = repeated(lambda: run_hospes(a.hospes, root, rows), a.repeat)
+    print(f"median of {a.repeat} runs per file; hospes: the CLI's ms (reading and decoding the file); "
+          f"zxing-cpp {getattr(zxingcpp, '__version__', '')}: PIL open + read_barcodes\n")
+    print("| file | hospes ms | zxing-cpp ms | ratio | same text |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for p, _ in rows:
+        same = "yes" if set(h[p][0]) & set(z[p][0]) else ("both none" if not h[p][0] and not z[p][0] else "no")
+        print(f"| {Path(p).name} | {h[p][1]:.1f} | {z[p][1]:.1f} | {h[p][1] / z[p][1]:.2f} | {same} |")
+    ht, zt = [h[p][1] for p, _ in rows], [z[p][1] for p, _ in rows]
+    for name, f in [("p50", statistics.median), ("p95", lambda xs: pct(xs, 0.95))]:
+        print(f"| **{name}** | {f(ht):.1f} | {f(zt):.1f} | {f(ht) / f(zt):.2f} | |")
 
 
 if __name__ == "__main__":

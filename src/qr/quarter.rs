@@ -261,10 +261,12 @@ fn decode_scan(
         let mut first = Exact::new(header);
         first.run(header, bits, restarts, total, middle)?;
         let second = second.join().ok().flatten();
-        if let Some(second) = second
-            && let Some(blocks) = first.meet(header, bits, restarts, total, second)
-        {
-            return Some(blocks);
+        if let Some(second) = second {
+            match first.meet(header, bits, restarts, total, second) {
+                Meeting::Met(blocks) => return Some(blocks),
+                Meeting::Failed => return None,
+                Meeting::Apart => {}
+            }
         }
         first.run(header, bits, restarts, total, usize::MAX)?;
         (first.mcus == total).then_some(first.blocks)
@@ -371,36 +373,39 @@ impl Exact {
     /// Decodes MCUs until `total` are done or the position passes `until`.
     fn run(&mut self, header: &Header, bits: &Bits, restarts: &[usize], total: usize, until: usize) -> Option<()> {
         while self.mcus < total && self.pos < until {
-            if self.pos >= bits.len {
-                return None; // truncated: zune-jpeg fills the rest with grey, we do not
-            }
-            decode_mcu(header, bits, &mut self.pos, &mut self.preds, &mut self.blocks)?;
-            if self.pos > bits.len {
-                return None; // the last MCU ran past the data
-            }
-            self.mcus += 1;
-            if self.mcus < total {
-                after_mcu(header, restarts, self.mcus, &mut self.pos, &mut self.preds)?;
-            }
+            self.step(header, bits, restarts, total)?;
+        }
+        Some(())
+    }
+
+    /// Decodes the next MCU and handles the restart after it. `None` on an invalid code, a
+    /// restart marker out of place, or the end of the data (a truncated scan: zune-jpeg fills
+    /// the rest with grey, this reader does not read it).
+    fn step(&mut self, header: &Header, bits: &Bits, restarts: &[usize], total: usize) -> Option<()> {
+        if self.pos >= bits.len {
+            return None;
+        }
+        decode_mcu(header, bits, &mut self.pos, &mut self.preds, &mut self.blocks)?;
+        if self.pos > bits.len {
+            return None; // the last MCU ran past the data
+        }
+        self.mcus += 1;
+        if self.mcus < total {
+            after_mcu(header, restarts, self.mcus, &mut self.pos, &mut self.preds)?;
         }
         Some(())
     }
 
     /// Decodes on until this decoder stands where `second` started an MCU (same bit; both at an
-    /// MCU start), then takes the second's blocks from there on, their DC corrected. `None` when
-    /// they do not meet or the counts do not add up (the caller then decodes on alone).
-    fn meet(
-        &mut self,
-        header: &Header,
-        bits: &Bits,
-        restarts: &[usize],
-        total: usize,
-        second: Speculative,
-    ) -> Option<Vec<Quad>> {
+    /// MCU start), then takes the second's blocks from there on, their DC corrected. `Apart`
+    /// when they do not meet or the counts do not add up (the caller then decodes on alone);
+    /// `Failed` when this decoder fails on the way, as it would alone.
+    fn meet(&mut self, header: &Header, bits: &Bits, restarts: &[usize], total: usize, second: Speculative) -> Meeting {
         let luma = header.luma_component;
         let mut j = 0;
         // Meeting further than a tenth of the scan past the middle is not worth waiting for.
-        let give_up = second.starts.first()?.0 + bits.len / 10;
+        let Some(&(second_from, _, _)) = second.starts.first() else { return Meeting::Apart };
+        let give_up = second_from + bits.len / 10;
         while self.mcus < total && self.pos < give_up {
             while j < second.starts.len() && second.starts[j].0 < self.pos {
                 j += 1;
@@ -420,22 +425,24 @@ impl Exact {
                 blocks.extend(
                     second.blocks[first_block..end].iter().map(|q| Quad { dc: q.dc.wrapping_add(offset), ..*q }),
                 );
-                return Some(blocks);
+                return Meeting::Met(blocks);
             }
-            if self.pos >= bits.len {
-                return None;
-            }
-            decode_mcu(header, bits, &mut self.pos, &mut self.preds, &mut self.blocks)?;
-            if self.pos > bits.len {
-                return None; // the last MCU ran past the data
-            }
-            self.mcus += 1;
-            if self.mcus < total {
-                after_mcu(header, restarts, self.mcus, &mut self.pos, &mut self.preds)?;
+            if self.step(header, bits, restarts, total).is_none() {
+                return Meeting::Failed;
             }
         }
-        None
+        Meeting::Apart
     }
+}
+
+/// What came of the first thread's looking for the second.
+enum Meeting {
+    /// Every MCU's blocks.
+    Met(Vec<Quad>),
+    /// They did not meet; the first thread can decode on alone.
+    Apart,
+    /// The first thread met an invalid code or the end of the data: the file is not read here.
+    Failed,
 }
 
 /// The decoder that starts in the middle of the scan.
@@ -841,7 +848,7 @@ mod tests {
         let second = Speculative::run(&header, &bits, &restarts, bits.len / 2 / 8 * 8, total).expect("second half");
         let mut first = Exact::new(&header);
         first.run(&header, &bits, &restarts, total, bits.len / 2 / 8 * 8).expect("first half");
-        let met = first.meet(&header, &bits, &restarts, total, second).expect("they meet");
+        let Meeting::Met(met) = first.meet(&header, &bits, &restarts, total, second) else { panic!("they meet") };
         assert_eq!(met.len(), alone.blocks.len());
         assert!(met.iter().zip(&alone.blocks).all(|(a, b)| a.dc == b.dc && a.ac == b.ac));
     }
@@ -874,6 +881,35 @@ mod tests {
         }
         // both outcomes occur, so both paths were compared
         assert!(rasters > 0 && nones > 0, "{rasters} rasters, {nones} refusals");
+    }
+
+    #[test]
+    fn a_restart_marker_out_of_place_past_the_middle_fails_on_two_threads_as_on_one() {
+        // The first thread finds the marker wrong on its way to the meeting point: the whole
+        // read fails, as it does on one thread (found by the fuzz target).
+        let bytes = photo(256, 192, 4, jpeg_encoder::SamplingFactor::F_2_2);
+        let scan_start = header(&bytes).expect("header").scan_start;
+        let markers: Vec<usize> = (scan_start..bytes.len() - 1)
+            .filter(|&i| bytes[i] == 0xFF && (0xD0..=0xD7).contains(&bytes[i + 1]))
+            .collect();
+        assert_eq!(markers.len(), 16 * 12 / 4 - 1);
+        let mut refused = 0;
+        for &at in &markers {
+            let removed = [&bytes[..at], &bytes[at + 2..]].concat();
+            let doubled = [&bytes[..at + 2], &bytes[at..]].concat();
+            for damaged in [removed, doubled] {
+                let (one, two) = (decode_with(&damaged, usize::MAX), decode_with(&damaged, 0));
+                assert!(one == two, "marker at {at}: one and two threads differ");
+                refused += usize::from(one.is_none());
+            }
+        }
+        // every removal, and every doubling but of the last marker (nothing follows it)
+        assert_eq!(refused, 2 * markers.len() - 1);
+        // The fuzz target's find: a 100 × 99 file with a restart interval of 4 whose marker past
+        // the middle is out of place; the first thread went on decoding after failing there.
+        let found = include_bytes!("../../tests/qr_fixtures/fuzz_quarter_restart_out_of_place.jpg");
+        assert!(decode_with(found, usize::MAX).is_none());
+        assert!(decode_with(found, 0).is_none());
     }
 
     #[test]
