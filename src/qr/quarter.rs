@@ -245,17 +245,15 @@ fn decode_scan(
     total: usize,
     two_threads_from: usize,
 ) -> Option<Vec<Quad>> {
+    // (a scan under two bytes has no middle)
     let two =
-        bits.len / 8 >= two_threads_from.max(1) && std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2;
+        bits.len / 8 >= two_threads_from.max(2) && std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2;
     if !two {
         let mut first = Exact::new(header);
         first.run(header, bits, restarts, total, usize::MAX)?;
         return (first.mcus == total).then_some(first.blocks);
     }
     let middle = bits.len / 2 / 8 * 8;
-    if middle == 0 {
-        return None;
-    }
     std::thread::scope(|scope| {
         let second = scope.spawn(|| Speculative::run(header, bits, restarts, middle, total));
         let mut first = Exact::new(header);
@@ -881,6 +879,13 @@ mod tests {
         }
         // both outcomes occur, so both paths were compared
         assert!(rasters > 0 && nones > 0, "{rasters} rasters, {nones} refusals");
+        // A flat 8 × 8 grey image: a scan of one byte has no middle; one thread reads it anyway.
+        let mut tiny = Vec::new();
+        jpeg_encoder::Encoder::new(&mut tiny, 90)
+            .encode(&[128; 64], 8, 8, jpeg_encoder::ColorType::Luma)
+            .expect("jpeg");
+        let one = decode_with(&tiny, usize::MAX);
+        assert!(one.is_some() && decode_with(&tiny, 0) == one);
     }
 
     #[test]
