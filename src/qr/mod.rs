@@ -24,6 +24,7 @@ mod load;
 mod luma;
 mod quarter;
 mod restart;
+mod segments;
 mod text;
 
 use std::sync::Arc;

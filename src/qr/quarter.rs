@@ -30,6 +30,7 @@
 //! where zune-jpeg's lenient decoding does better.
 
 use super::luma::Luma;
+use super::segments::{Segment, segments};
 
 /// Natural (row-major) index of each zig-zag position (T.81 Figure A.6).
 const ZIGZAG: [usize; 64] = [
@@ -285,52 +286,38 @@ fn decode_mcu(header: &Header, bits: &Bits, pos: &mut usize, preds: &mut [i32; 4
         }
         preds[spec.component] = preds[spec.component].wrapping_add(extend(w, len, size));
         r.consume((len + usize::from(size)) as u32);
+        // AC coefficients (§F.2.2.2): a luma block's add to its quadrant means; a chroma block's
+        // are only read past.
+        let luma = spec.luma_at.is_some();
+        let mut ac = [0f32; 4];
         let mut k = 1;
-        if spec.luma_at.is_some() {
-            let mut ac = [0f32; 4];
-            while k < 64 {
-                r.refill();
-                let w = r.peek32();
-                let (len, rs) = spec.ac.lookup(w)?;
-                let (run, size) = (usize::from(rs >> 4), rs & 15);
-                r.consume((len + usize::from(size)) as u32);
-                if size == 0 {
-                    if run != 15 {
-                        break;
-                    }
-                    k += 16;
-                    continue;
+        while k < 64 {
+            r.refill();
+            let w = r.peek32();
+            let (len, rs) = spec.ac.lookup(w)?;
+            let (run, size) = (usize::from(rs >> 4), rs & 15);
+            r.consume((len + usize::from(size)) as u32);
+            if size == 0 {
+                if run != 15 {
+                    break;
                 }
-                k += run;
-                if k > 63 {
-                    return None;
-                }
+                k += 16;
+                continue;
+            }
+            k += run;
+            if k > 63 {
+                return None;
+            }
+            if luma {
                 let value = extend(w, len, size) as f32;
-                let weights = &header.weights[k];
-                for (sum, weight) in ac.iter_mut().zip(weights) {
+                for (sum, weight) in ac.iter_mut().zip(&header.weights[k]) {
                     *sum += value * weight;
                 }
-                k += 1;
             }
+            k += 1;
+        }
+        if luma {
             out.push(Quad { ac, dc: preds[spec.component] });
-        } else {
-            while k < 64 {
-                r.refill();
-                let (len, rs) = spec.ac.lookup(r.peek32())?;
-                let (run, size) = (usize::from(rs >> 4), rs & 15);
-                r.consume((len + usize::from(size)) as u32);
-                if size == 0 {
-                    if run != 15 {
-                        break;
-                    }
-                    k += 16;
-                    continue;
-                }
-                k += run + 1;
-                if k > 64 {
-                    return None;
-                }
-            }
         }
     }
     *pos = r.pos();
@@ -579,26 +566,7 @@ fn header(bytes: &[u8]) -> Option<Header> {
     let mut frame: Option<Frame> = None;
     let mut restart_interval = 0;
     let (mut jfif, mut adobe_transform) = (false, None);
-    if bytes.get(..2)? != [0xFF, 0xD8] {
-        return None;
-    }
-    let mut at = 2;
-    loop {
-        while *bytes.get(at)? == 0xFF && *bytes.get(at + 1)? == 0xFF {
-            at += 1;
-        }
-        if *bytes.get(at)? != 0xFF {
-            return None;
-        }
-        let marker = *bytes.get(at + 1)?;
-        if matches!(marker, 0x01 | 0xD0..=0xD9) {
-            return None;
-        }
-        let len = be16(bytes, at + 2)?;
-        if len < 2 {
-            return None;
-        }
-        let body = bytes.get(at + 4..at + 2 + len)?;
+    for Segment { marker, body, end, .. } in segments(bytes) {
         match marker {
             0xC0 | 0xC1 => {
                 if frame.is_some() || *body.first()? != 8 {
@@ -723,15 +691,15 @@ fn header(bytes: &[u8]) -> Option<Header> {
                     weights: weights(&q),
                     dc_quant: f32::from(q[0]),
                     restart_interval,
-                    scan_start: at + 2 + len,
+                    scan_start: end,
                 });
             }
             // any other frame type: progressive, lossless, arithmetic, hierarchical; DNL
             0xC2 | 0xC3 | 0xC5..=0xCF | 0xDC | 0xDE | 0xDF => return None,
             _ => {}
         }
-        at += 2 + len;
     }
+    None
 }
 
 /// The weight of each zig-zag coefficient on the mean of a 4 × 4 quadrant of the inverse DCT

@@ -13,6 +13,8 @@
 //! component, with a restart interval. Anything else (progressive, no DRI, a restart interval that
 //! never ends on a row, several scans) gives `None`, and the caller decodes the file whole.
 
+use super::segments::{Segment, segments};
+
 /// One strip: a JPEG of its own and how many rows of the photo it holds (strips come top to
 /// bottom).
 pub struct Strip {
@@ -91,26 +93,7 @@ fn strip(layout: &Layout, data: &[u8], top_row: usize, end_row: usize, add_eoi: 
 fn layout(bytes: &[u8]) -> Option<Layout> {
     let mut header = vec![0xFF, 0xD8];
     let (mut frame, mut height_at, mut restart_interval) = (None, 0, 0);
-    let mut at = 2;
-    loop {
-        // Markers may be preceded by any number of 0xFF fill bytes (§B.1.1.2).
-        while *bytes.get(at)? == 0xFF && *bytes.get(at + 1)? == 0xFF {
-            at += 1;
-        }
-        if *bytes.get(at)? != 0xFF {
-            return None;
-        }
-        let marker = *bytes.get(at + 1)?;
-        // standalone markers (RSTm, EOI, TEM) have no business before the first scan
-        if matches!(marker, 0x01 | 0xD0..=0xD9) {
-            return None;
-        }
-        let len = usize::from(u16::from_be_bytes([*bytes.get(at + 2)?, *bytes.get(at + 3)?]));
-        let segment = bytes.get(at..at + 2 + len)?;
-        if len < 2 {
-            return None;
-        }
-        let body = &segment[4..];
+    for Segment { marker, bytes: segment, body, end } in segments(bytes) {
         match marker {
             // baseline and extended sequential Huffman frames
             0xC0 | 0xC1 => {
@@ -139,19 +122,16 @@ fn layout(bytes: &[u8]) -> Option<Layout> {
                     mcu_w,
                     mcu_h,
                     restart_interval,
-                    scan_start: at + 2 + len,
+                    scan_start: end,
                 });
             }
             // application data and comments (EXIF, ICC, thumbnails) are not needed to decode
-            0xE0..=0xEF | 0xFE => {
-                at += 2 + len;
-                continue;
-            }
+            0xE0..=0xEF | 0xFE => continue,
             _ => {}
         }
         header.extend_from_slice(segment);
-        at += 2 + len;
     }
+    None
 }
 
 /// (width, height, MCU width, MCU height, components) from a frame header's body (§B.2.2).
